@@ -1,0 +1,81 @@
+package org.lit.core.io;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** NumPy's .npy format, versions 1-3, little-endian numeric arrays in C or Fortran order. */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Map<String, DataType> DESCR = Map.of(
+            "<f4", DataType.FLOAT, "<f8", DataType.DOUBLE, "<f2", DataType.HALF, "<i8", DataType.LONG,
+            "<i4", DataType.INT, "<i2", DataType.SHORT, "|u1", DataType.UBYTE, "|i1", DataType.BYTE, "|b1", DataType.BOOL);
+    private static final Pattern FIELD = Pattern.compile("'(descr|fortran_order|shape)'\\s*:\\s*('[^']*'|True|False|\\([^)]*\\))");
+
+    private Npy() {
+    }
+
+    public static INDArray read(byte[] bytes, String source) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) throw new TensorFileException(source, "not an .npy array (bad magic)");
+        int major = bytes[6];
+        b.position(8);
+        int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
+        if (b.position() + headerLen > bytes.length) throw new TensorFileException(source, "truncated .npy header");
+        String header = new String(bytes, b.position(), headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        b.position(b.position() + headerLen);
+        String descr = null, fortran = null, shapeText = null;
+        Matcher m = FIELD.matcher(header);
+        while (m.find()) {
+            switch (m.group(1)) {
+                case "descr" -> descr = m.group(2).replace("'", "");
+                case "fortran_order" -> fortran = m.group(2);
+                default -> shapeText = m.group(2);
+            }
+        }
+        if (descr == null || fortran == null || shapeText == null) throw new TensorFileException(source, "malformed .npy header: " + header.trim());
+        DataType t = DESCR.get(descr);
+        if (t == null) throw new TensorFileException(source, "unsupported dtype '" + descr + "'; supported: " + DESCR.keySet());
+        long[] shape = Arrays.stream(shapeText.replaceAll("[()\\s]", "").split(",")).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+        long need = DTypes.count(shape) * DTypes.size(t);
+        if (bytes.length - b.position() < need) {
+            throw new TensorFileException(source, "truncated: " + need + " data bytes expected, " + (bytes.length - b.position()) + " present");
+        }
+        boolean f = fortran.equals("True");
+        if (!f || shape.length < 2) return DTypes.decode(b, t, shape);
+        long[] reversed = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) reversed[i] = shape[shape.length - 1 - i];
+        int[] axes = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) axes[i] = shape.length - 1 - i;
+        return DTypes.decode(b, t, reversed).permute(axes).dup('c');
+    }
+
+    public static byte[] write(INDArray a) {
+        String descr = DESCR.entrySet().stream().filter(e -> e.getValue() == a.dataType()).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no .npy dtype for " + a.dataType()));
+        long[] shape = a.shape();
+        StringBuilder s = new StringBuilder("(");
+        for (long d : shape) s.append(d).append(shape.length == 1 ? ",)" : ",");
+        String shapeText = shape.length == 1 ? s.toString() : s.toString().replaceAll(",$", "") + ")";
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeText + ", }";
+        int total = MAGIC.length + 4 + header.length() + 1;
+        header = header + " ".repeat((64 - total % 64) % 64) + "\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(MAGIC);
+        out.write(1);
+        out.write(0);
+        out.write(header.length() & 0xff);
+        out.write(header.length() >>> 8);
+        out.writeBytes(header.getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(DTypes.encode(a));
+        return out.toByteArray();
+    }
+}

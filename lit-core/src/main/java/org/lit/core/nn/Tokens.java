@@ -1,0 +1,61 @@
+package org.lit.core.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Broadcast;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Activations travel as 2-D (batch * tokens, channels) matrices so every linear layer is one GEMM;
+ * per-sample vectors (batch, channels) such as the adaLN shift/scale/gate broadcast over tokens.
+ */
+final class Tokens {
+    private Tokens() {
+    }
+
+    static INDArray asSamples(INDArray x, long batch) {
+        return x.reshape('c', batch, x.size(0) / batch, x.size(1));
+    }
+
+    /** out = x * v, v broadcast over each sample's tokens. */
+    static INDArray mulPerSample(INDArray x, INDArray v, INDArray out) {
+        long b = v.size(0);
+        Broadcast.mul(asSamples(x, b), v, asSamples(out, b), 0, 2);
+        return out;
+    }
+
+    /** x += v, v broadcast over each sample's tokens. */
+    static void addPerSample(INDArray x, INDArray v) {
+        long b = v.size(0);
+        Broadcast.add(asSamples(x, b), v, asSamples(x, b), 0, 2);
+    }
+
+    /** Sums each sample's tokens: (B*T, D) to (B, D). */
+    static INDArray sumPerSample(INDArray x, long batch) {
+        return asSamples(x, batch).sum(1);
+    }
+
+    /** modulate(x, shift, scale) = x * (1 + scale) + shift, as DiT's models.py. */
+    static INDArray modulate(INDArray x, INDArray shift, INDArray scale) {
+        INDArray out = mulPerSample(x, scale.add(1.0), Nd4j.createUninitialized(x.dataType(), x.shape()));
+        addPerSample(out, shift);
+        return out;
+    }
+
+    /** c = a @ b (or its transposes), into a fresh array. */
+    static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
+        long rows = transA ? a.size(1) : a.size(0);
+        long cols = transB ? b.size(0) : b.size(1);
+        INDArray c = Nd4j.createUninitialized(a.dataType(), rows, cols);
+        Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
+        return c;
+    }
+
+    /** Batched matmul over the leading dimension of rank-3 arrays. */
+    static INDArray bmm(INDArray a, INDArray b, boolean transA, boolean transB) {
+        long rows = transA ? a.size(2) : a.size(1);
+        long cols = transB ? b.size(1) : b.size(2);
+        INDArray c = Nd4j.createUninitialized(a.dataType(), a.size(0), rows, cols);
+        Nd4j.matmul(a, b, c, transA, transB, false);
+        return c;
+    }
+}

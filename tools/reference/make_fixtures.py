@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Writes the tiny DiT/LiT parity fixtures used by the Java tests (lit-core/src/test/resources/fixtures).
+
+Weights are random and non-zero everywhere (adaLN and the final layer included) so every path is
+exercised. Reference outputs and gradients are computed in float64 from the stored float32 weights.
+"""
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dit_reference import DiT  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "lit-core", "src", "test", "resources", "fixtures")
+TINY = dict(input_size=8, patch=2, in_channels=4, hidden=64, depth=2, heads=4, num_classes=10)
+
+
+def write_safetensors(path, tensors, metadata=None):
+    header, blobs, offset = {}, [], 0
+    codes = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.float64: "F64", torch.int64: "I64"}
+    for name, t in tensors.items():
+        t = t.detach().contiguous()
+        raw = t.view(torch.int16).numpy().tobytes() if t.dtype == torch.bfloat16 else t.numpy().tobytes()
+        header[name] = {"dtype": codes[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    if metadata:
+        header["__metadata__"] = metadata
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
+
+
+def make_model(kind, seed):
+    torch.manual_seed(seed)
+    model = DiT(**TINY, linear_heads=2 if kind == "lit" else None)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name != "pos_embed":
+                p.copy_(torch.randn_like(p) * (0.3 if p.dim() == 1 else 1.0 / max(1, p[0].numel()) ** 0.5))
+    return model
+
+
+def fixture(kind, seed):
+    model = make_model(kind, seed)
+    state = model.state_dict()
+    torch.save(state, os.path.join(OUT, f"{kind}_tiny.pt"))
+    write_safetensors(os.path.join(OUT, f"{kind}_tiny.safetensors"), state, {"format": "pt"})
+
+    g = torch.Generator().manual_seed(seed + 1)
+    n = 4
+    x = torch.randn(n, 4, 8, 8, generator=g)
+    t = torch.tensor([0, 17, 500, 999])
+    y = torch.tensor([3, 10, 7, 0])  # 10 is the null class of a 10-class model
+    upstream = torch.randn(n, 8, 8, 8, generator=g, dtype=torch.float64)
+
+    m64 = make_model(kind, seed).double()
+    m64.load_state_dict({k: v.double() for k, v in state.items()})
+    out = m64(x.double(), t, y)
+    (out * upstream).sum().backward()
+    grads = {k: (p.grad if p.grad is not None else torch.zeros_like(p)).numpy() for k, p in m64.named_parameters()}
+    with torch.no_grad():
+        y_cfg = torch.tensor([3, 7, 10, 10])
+        cfg = m64.forward_with_cfg(x.double(), t, y_cfg, 4.0)
+        out32 = model(x, t, y)
+    np.savez(os.path.join(OUT, f"{kind}_tiny_io.npz"), x=x.numpy(), t=t.numpy(), y=y.numpy(), out=out.detach().numpy(),
+             out_float32=out32.numpy(), upstream=upstream.numpy(), y_cfg=y_cfg.numpy(), cfg_scale=np.array(4.0),
+             out_cfg=cfg.numpy())
+    np.savez(os.path.join(OUT, f"{kind}_tiny_grads.npz"), **grads)
+
+
+def file_format_fixtures():
+    """Files for the tensor-I/O readers: train.py's nested checkpoint, half precision, numpy dtypes."""
+    import argparse
+    torch.manual_seed(7)
+    a = torch.randn(3, 5)
+    b = torch.arange(6, dtype=torch.int64).reshape(2, 3)
+    big = torch.randn(4, 6)
+    view = big[:, 1:4]  # a non-contiguous view: stride (6, 1), storage offset 1
+    ckpt = {"model": {"w": a, "b": b}, "ema": {"w": a * 2, "b": b}, "opt": {"state": {0: {"step": 3}}, "param_groups": [{"lr": 1e-4, "betas": (0.9, 0.999)}]},
+            "args": argparse.Namespace(model="DiT-XL/2", image_size=256), "view": view}
+    torch.save(ckpt, os.path.join(OUT, "trainpy_checkpoint.pt"))
+    half = {"h": torch.randn(2, 3).half(), "bf": torch.randn(2, 3).bfloat16(), "d": torch.randn(2, 2).double()}
+    write_safetensors(os.path.join(OUT, "half.safetensors"), half)
+    np.savez(os.path.join(OUT, "half_expected.npz"), h=half["h"].float().numpy(), bf=half["bf"].float().numpy(), d=half["d"].numpy())
+    np.savez(os.path.join(OUT, "checkpoint_expected.npz"), w=a.numpy(), b=b.numpy(), view=view.contiguous().numpy())
+    np.save(os.path.join(OUT, "fortran.npy"), np.asfortranarray(np.arange(12, dtype=np.float64).reshape(3, 4)))
+    np.savez_compressed(os.path.join(OUT, "mixed.npz"), u8=np.arange(6, dtype=np.uint8).reshape(2, 3),
+                        i32=np.array([-1, 2], dtype=np.int32), f2=np.array([0.5, -2.0], dtype=np.float16), scalar=np.float32(1.5))
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    fixture("dit", 11)
+    fixture("lit", 12)
+    file_format_fixtures()
+    print("fixtures written to", os.path.abspath(OUT))
