@@ -22,6 +22,7 @@ public final class DiffusionTransformer {
 
     private final ModelConfig config;
     private final ParameterSet params;
+    private final long parameterCount;
     private final Param posEmbed;
     private final PatchEmbed xEmbedder;
     private final TimestepEmbedder tEmbedder;
@@ -32,6 +33,16 @@ public final class DiffusionTransformer {
     private INDArray condition;
 
     public DiffusionTransformer(ModelConfig config, DataType dtype) {
+        this(config, dtype, true);
+    }
+
+    /** Shape and cost of a model without allocating its weights (DiT-XL/2 is 2.7 GB in float32). */
+    public static ModelInfo info(ModelConfig config) {
+        DiffusionTransformer layout = new DiffusionTransformer(config, DataType.FLOAT, false);
+        return new ModelInfo(config, layout.parameterCount, layout.macsPerSample());
+    }
+
+    private DiffusionTransformer(ModelConfig config, DataType dtype, boolean allocate) {
         this.config = config;
         long d = config.hiddenSize();
         ParameterSet.Builder b = new ParameterSet.Builder();
@@ -47,7 +58,8 @@ public final class DiffusionTransformer {
                 : (p, name) -> new LinearAttention(p, name, d, a.heads(), a.kernelSize());
         for (int i = 0; i < config.depth(); i++) blocks.add(new DiTBlock(b, "blocks." + i, d, config.mlpRatio(), attention));
         finalLayer = new FinalLayer(b, "final_layer", d, config.patchSize(), config.outChannels());
-        params = b.allocate(dtype);
+        parameterCount = b.size();
+        params = allocate ? b.allocate(dtype) : null;
     }
 
     public ModelConfig config() {

@@ -46,6 +46,11 @@ public final class ParameterSet {
             return p;
         }
 
+        /** Elements registered so far (the parameter count, pos_embed included, as PyTorch counts). */
+        public long size() {
+            return size;
+        }
+
         public ParameterSet allocate(DataType dtype) {
             INDArray values = Nd4j.zeros(dtype, size);
             INDArray grads = Nd4j.zeros(dtype, size);

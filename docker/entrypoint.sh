@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# master | worker MASTER_URL | anything else is passed to `lit` (e.g. `train -c conf/lit-xl2-256.conf`).
+set -euo pipefail
+opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
+case "${1:-}" in
+  master) exec java $opens -cp /opt/lit/lit.jar org.apache.spark.deploy.master.Master --host "$(hostname)" --port 7077 --webui-port 8080 ;;
+  worker)
+    gpus=$(nvidia-smi -L 2>/dev/null | wc -l)
+    exec java $opens -Dspark.worker.resource.gpu.amount="$gpus" -Dspark.worker.resource.gpu.discoveryScript=/opt/lit/gpus.sh \
+      -cp /opt/lit/lit.jar org.apache.spark.deploy.worker.Worker "${2:?worker needs the master URL, e.g. spark://master:7077}" ;;
+  *) exec java $opens -jar /opt/lit/lit.jar "$@" ;;
+esac

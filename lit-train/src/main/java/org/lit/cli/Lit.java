@@ -1,0 +1,37 @@
+package org.lit.cli;
+
+import org.lit.core.config.ConfigError;
+import org.lit.core.io.TensorFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `lit` command: one runnable jar for `java -jar lit.jar ...` and `spark-submit lit.jar ...`. */
+@Command(name = "lit", mixinStandardHelpOptions = true, version = "lit 0.1.0",
+        description = "Train, distil and evaluate DiT and LiT (linear diffusion transformers) on the JVM.",
+        subcommands = {InfoCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Lit implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; bad input is one clear line on stderr, exit 2. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Lit());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigError || e instanceof TensorFileException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("lit " + cmd.getCommandName() + ": error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,104 @@
+package org.lit.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lit.core.Fixtures;
+import org.lit.core.io.TensorFiles;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The `lit` command line as scripts call it. */
+class LitCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String[] TINY = {"--set", "model.hidden-size=64", "--set", "model.depth=2", "--set", "model.num-classes=10"};
+
+    private static String[] args(String[] head, String... tail) {
+        String[] all = new String[head.length + TINY.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(TINY, 0, all, head.length, TINY.length);
+        System.arraycopy(tail, 0, all, head.length + TINY.length, tail.length);
+        return all;
+    }
+
+    private static String stdout(Runnable body) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            body.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString();
+    }
+
+    @Test
+    void predictWritesPyTorchsOutputWithAndWithoutGuidance() {
+        for (String kind : new String[] {"dit", "lit"}) {
+            Path inputs = Fixtures.file(kind + "_tiny_io.npz");
+            Map<String, INDArray> io = TensorFiles.read(inputs);
+            Path out = dir.resolve(kind + "-out.npz");
+            String model = kind.equals("lit") ? "LiT-S/2" : "DiT-S/2";
+            String[] head = {"predict", "--model", model, "--set", "model.num-heads=4"};
+            assertEquals(0, Lit.execute(args(head, "--weights", Fixtures.file(kind + "_tiny.pt").toString(),
+                    "--inputs", inputs.toString(), "--out", out.toString())));
+            double err = Fixtures.relativeError(TensorFiles.read(out).get("out"), io.get("out"));
+            assertTrue(err < 1e-4, kind + " predict error " + err);
+
+            // Guidance runs on the [cond; uncond] labels of the fixture.
+            Path cfgInputs = dir.resolve(kind + "-cfg-in.npz");
+            Map<String, INDArray> cfgIn = new java.util.LinkedHashMap<>();
+            cfgIn.put("x", io.get("x"));
+            cfgIn.put("t", io.get("t"));
+            cfgIn.put("y", io.get("y_cfg"));
+            TensorFiles.write(cfgInputs, cfgIn);
+            Path cfgOut = dir.resolve(kind + "-cfg-out.npz");
+            assertEquals(0, Lit.execute(args(head, "--weights", Fixtures.file(kind + "_tiny.safetensors").toString(),
+                    "--inputs", cfgInputs.toString(), "--out", cfgOut.toString(), "--cfg-scale", "4.0")));
+            double cfgErr = Fixtures.relativeError(TensorFiles.read(cfgOut).get("out"), io.get("out_cfg"));
+            assertTrue(cfgErr < 1e-4, kind + " guided predict error " + cfgErr);
+        }
+    }
+
+    @Test
+    void infoPrintsPublishedSizes() {
+        String text = stdout(() -> assertEquals(0, Lit.execute("predict", "--model", "DiT-XL/2", "--info")));
+        assertTrue(text.contains("675,129,632"), text);
+        assertTrue(text.contains("118.62"), text);
+        String all = stdout(() -> assertEquals(0, Lit.execute("info", "--all")));
+        assertEquals(1 + 24, all.strip().split("\n").length, all);
+        assertTrue(all.contains("LiT-XL/2") && all.contains("675,339,296"), all);
+    }
+
+    @Test
+    void badInputExitsWithTwoAndWritesNothing() throws Exception {
+        Path out = dir.resolve("never.npz");
+        Path weights = Fixtures.file("lit_tiny.pt");
+        Path inputs = Fixtures.file("lit_tiny_io.npz");
+        // wrong architecture for the weights: every mismatch named, nothing written
+        assertEquals(2, Lit.execute(args(new String[] {"predict", "--model", "DiT-S/2", "--set", "model.num-heads=4"},
+                "--weights", weights.toString(), "--inputs", inputs.toString(), "--out", out.toString())));
+        // a config typo
+        assertEquals(2, Lit.execute("predict", "--model", "LiT-S/2", "--set", "model.depht=2", "--weights", weights.toString(),
+                "--inputs", inputs.toString(), "--out", out.toString()));
+        // a truncated weights file
+        Path cut = dir.resolve("cut.pt");
+        byte[] full = Files.readAllBytes(weights);
+        Files.write(cut, java.util.Arrays.copyOf(full, full.length / 3));
+        assertEquals(2, Lit.execute(args(new String[] {"predict", "--model", "LiT-S/2"}, "--weights", cut.toString(),
+                "--inputs", inputs.toString(), "--out", out.toString())));
+        assertFalse(Files.exists(out));
+        assertEquals(2, Lit.execute("predict", "--model", "LiT-Q/2", "--info"));
+    }
+}
