@@ -35,47 +35,61 @@ public final class DepthwiseConv {
 
     /** tokens (B*T, h*hd) to the convolved (B*T, h*hd), bias included. */
     public INDArray forward(INDArray tokens, long batch, boolean keep) {
-        long side = side(tokens, batch);
-        long channels = tokens.size(1);
-        int pad = kernel / 2;
-        INDArray padded = Nd4j.zeros(tokens.dataType(), batch, side + 2 * pad, side + 2 * pad, channels);
-        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + side), NDArrayIndex.interval(pad, pad + side), NDArrayIndex.all())
-                .assign(tokens.reshape('c', batch, side, side, channels));
-        INDArray out = Nd4j.zeros(tokens.dataType(), batch, side, side, channels);
+        INDArray padded = padded(tokens, batch);
+        INDArray out = Nd4j.zeros(tokens.dataType(), batch, side(tokens, batch), side(tokens, batch), tokens.size(1));
         Broadcast.add(out, Nd4j.tile(bias.value(), (int) heads), out, 3);
-        INDArray taps = tiledWeight();
-        INDArray scaled = Nd4j.createUninitialized(tokens.dataType(), out.shape());
-        for (int k = 0; k < kernel * kernel; k++) {
-            Broadcast.mul(tap(padded, k, side), taps.getRow(k), scaled, 3);
-            out.addi(scaled);
-        }
+        correlate(padded, tiledWeight(), false, out);
         this.padded = keep ? padded : null;
         return out.reshape('c', tokens.shape());
     }
 
-    /** Accumulates the filter and bias gradients (summed over heads); returns d tokens. */
+    /**
+     * Accumulates the filter and bias gradients (summed over heads) and returns d tokens: the same
+     * correlation with the taps mirrored, over the zero-padded output gradient.
+     */
     public INDArray backward(INDArray dOut) {
         long batch = padded.size(0);
-        long side = padded.size(1) - 2 * (kernel / 2);
+        long side = side(dOut, batch);
         long channels = dOut.size(1);
+        long pixels = dOut.size(0);
         INDArray grad = dOut.reshape('c', batch, side, side, channels);
-        INDArray dPadded = Nd4j.zeros(dOut.dataType(), padded.shape());
-        INDArray taps = tiledWeight();
-        INDArray dTaps = Nd4j.createUninitialized(dOut.dataType(), taps.shape());
-        INDArray scaled = Nd4j.createUninitialized(dOut.dataType(), grad.shape());
+        INDArray dIn = Nd4j.zeros(dOut.dataType(), grad.shape());
+        correlate(padded(dOut, batch), tiledWeight(), true, dIn);
+
+        // d w_k[c] = sum over pixels of grad * (window k of the input). The window is copied to a
+        // contiguous array first: ND4J multiplies two contiguous arrays 6x faster than a strided one.
+        INDArray product = Nd4j.createUninitialized(dOut.dataType(), grad.shape());
+        INDArray dTaps = Nd4j.createUninitialized(dOut.dataType(), (long) kernel * kernel, channels);
         for (int k = 0; k < kernel * kernel; k++) {
-            Broadcast.mul(grad, taps.getRow(k), scaled, 3);
-            tap(dPadded, k, side).addi(scaled);
-            dTaps.getRow(k).assign(scaled.assign(grad).muli(tap(padded, k, side)).sum(0, 1, 2));
+            product.assign(tap(padded, k, side)).muli(grad);
+            dTaps.getRow(k).assign(Tokens.columnSums(product.reshape('c', pixels, channels)));
         }
-        long taps2 = (long) kernel * kernel;
-        weight.grad().addi(dTaps.reshape('c', taps2, heads, headDim).sum(1).transpose().reshape('c', headDim, 1, kernel, kernel));
-        bias.grad().addi(grad.sum(0, 1, 2).reshape('c', heads, headDim).sum(0));
-        int pad = kernel / 2;
-        INDArray dIn = dPadded.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + side), NDArrayIndex.interval(pad, pad + side),
-                NDArrayIndex.all()).dup('c');
+        long taps = (long) kernel * kernel;
+        weight.grad().addi(dTaps.reshape('c', taps, heads, headDim).sum(1).transpose().reshape('c', headDim, 1, kernel, kernel));
+        bias.grad().addi(Tokens.columnSums(dOut).reshape('c', heads, headDim).sum(0));
         padded = null;
         return dIn.reshape('c', dOut.shape());
+    }
+
+    /** out += sum over taps k of taps[k] * window k of padded (window k* of tap k mirrored, if flip). */
+    private void correlate(INDArray padded, INDArray taps, boolean flip, INDArray out) {
+        long side = out.size(1);
+        int last = kernel * kernel - 1;
+        INDArray scaled = Nd4j.createUninitialized(out.dataType(), out.shape());
+        for (int k = 0; k <= last; k++) {
+            Broadcast.mul(tap(padded, flip ? last - k : k, side), taps.getRow(k), scaled, 3);
+            out.addi(scaled);
+        }
+    }
+
+    /** The token matrix as an NHWC image with kernel/2 zeros around it. */
+    private INDArray padded(INDArray tokens, long batch) {
+        long side = side(tokens, batch);
+        int pad = kernel / 2;
+        INDArray padded = Nd4j.zeros(tokens.dataType(), batch, side + 2 * pad, side + 2 * pad, tokens.size(1));
+        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(pad, pad + side), NDArrayIndex.interval(pad, pad + side), NDArrayIndex.all())
+                .assign(tokens.reshape('c', batch, side, side, tokens.size(1)));
+        return padded;
     }
 
     public long macsPerSample(long tokens) {

@@ -21,10 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class StepScope {
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1)
+            .overallocationLimit(0.3)
             .policyLearning(LearningPolicy.FIRST_LOOP)
             .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
+            .policySpill(SpillPolicy.EXTERNAL)
             .build();
 
     private StepScope() {
