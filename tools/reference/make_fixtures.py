@@ -97,9 +97,53 @@ def file_format_fixtures():
                         i32=np.array([-1, 2], dtype=np.int32), f2=np.array([0.5, -2.0], dtype=np.float16), scalar=np.float32(1.5))
 
 
+def diffusion_fixtures():
+    """q_sample, posterior, per-sample loss terms and their gradient, respacing, DDPM/DDIM steps."""
+    import diffusion_reference as dr
+    g = torch.Generator().manual_seed(21)
+    d = dr.Diffusion()
+    n = 5
+    x0 = (torch.rand(n, 4, 8, 8, generator=g, dtype=torch.float64) * 2.2 - 1.1)   # some pixels beyond +-0.999
+    noise = torch.randn(n, 4, 8, 8, generator=g, dtype=torch.float64)
+    t = torch.tensor([0, 1, 2, 500, 999])
+    out = torch.randn(n, 8, 8, 8, generator=g, dtype=torch.float64).requires_grad_(True)
+    xt = d.q_sample(x0, t, noise)
+    mean, var, logvar = d.q_posterior(x0, xt, t)
+    mse, vb, loss = dr.training_losses(d, out, x0, xt, t, noise)
+    loss.mean().backward()
+    p_mean, p_logvar, p_x0, _ = d.p_mean_variance(out.detach(), xt, t)
+
+    spaced = {k: np.array(sorted(dr.space_timesteps(1000, k))) for k in ["250", "ddim25", "10,5", "1"]}
+    d250 = dr.Diffusion(dr.space_timesteps(1000, "250"))
+    t250 = torch.tensor([0, 1, 100, 249, 17])
+    z = torch.randn(n, 4, 8, 8, generator=g, dtype=torch.float64)
+    m250, lv250, _, _ = d250.p_mean_variance(out.detach(), xt, t250)
+    ddpm = m250 + (t250 != 0).double().view(-1, 1, 1, 1) * torch.exp(0.5 * lv250) * z
+
+    # A whole 25-step DDIM trajectory driven by the tiny DiT fixture, from fixed noise.
+    model = make_model("dit", 11).double()
+    state = torch.load(os.path.join(OUT, "dit_tiny.pt"))
+    model.load_state_dict({k: v.double() for k, v in state.items()})
+    d25 = dr.Diffusion(dr.space_timesteps(1000, "ddim25"))
+    x = torch.randn(2, 4, 8, 8, generator=g, dtype=torch.float64)
+    start = x.clone()
+    y = torch.tensor([3, 7])
+    with torch.no_grad():
+        for i in reversed(range(d25.num_timesteps)):
+            ts = torch.tensor([i, i])
+            x = dr.ddim_step(d25, model(x, torch.tensor([d25.timestep_map[i]] * 2), y), x, ts)
+    np.savez(os.path.join(OUT, "diffusion.npz"), x0=x0.numpy(), noise=noise.numpy(), t=t.numpy(), out=out.detach().numpy(),
+             xt=xt.numpy(), post_mean=mean.numpy(), post_logvar=logvar.numpy(), mse=mse.detach().numpy(),
+             vb=vb.detach().numpy(), loss=loss.detach().numpy(), grad_out=out.grad.numpy(), p_mean=p_mean.numpy(),
+             p_logvar=p_logvar.numpy(), p_x0=p_x0.numpy(), betas250=d250.betas, t250=t250.numpy(), z=z.numpy(), ddpm250=ddpm.numpy(),
+             ddim_start=start.numpy(), ddim_y=y.numpy(), ddim_final=x.numpy(),
+             **{"spaced_" + k.replace(",", "_"): v for k, v in spaced.items()})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     fixture("dit", 11)
     fixture("lit", 12)
     file_format_fixtures()
+    diffusion_fixtures()
     print("fixtures written to", os.path.abspath(OUT))
