@@ -140,10 +140,32 @@ def diffusion_fixtures():
              **{"spaced_" + k.replace(",", "_"): v for k, v in spaced.items()})
 
 
+def optimizer_fixtures():
+    """torch.optim.AdamW over a few steps (with weight decay), global-norm clipping and an EMA."""
+    g = torch.Generator().manual_seed(31)
+    p0 = torch.randn(64, generator=g, dtype=torch.float64)
+    grads = torch.randn(4, 64, generator=g, dtype=torch.float64) * torch.tensor([1.0, 0.1, 3.0, 0.5], dtype=torch.float64)[:, None]
+    param = torch.nn.Parameter(p0.clone())
+    opt = torch.optim.AdamW([param], lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05)
+    ema = p0.clone()
+    clipped_norms = []
+    for k in range(4):
+        opt.zero_grad()
+        param.grad = grads[k].clone()
+        clipped_norms.append(float(torch.nn.utils.clip_grad_norm_([param], max_norm=2.0)))
+        opt.step()
+        with torch.no_grad():
+            ema.mul_(0.9).add_(param.detach(), alpha=0.1)
+    st = opt.state[param]
+    np.savez(os.path.join(OUT, "adamw.npz"), p0=p0.numpy(), grads=grads.numpy(), final=param.detach().numpy(),
+             exp_avg=st["exp_avg"].numpy(), exp_avg_sq=st["exp_avg_sq"].numpy(), ema=ema.numpy(), norms=np.array(clipped_norms))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     fixture("dit", 11)
     fixture("lit", 12)
     file_format_fixtures()
     diffusion_fixtures()
+    optimizer_fixtures()
     print("fixtures written to", os.path.abspath(OUT))
