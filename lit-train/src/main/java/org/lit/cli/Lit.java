@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The `lit` command: one runnable jar for `java -jar lit.jar ...` and `spark-submit lit.jar ...`. */
 @Command(name = "lit", mixinStandardHelpOptions = true, version = "lit 0.1.0",
         description = "Train, distil and evaluate DiT and LiT (linear diffusion transformers) on the JVM.",
-        subcommands = {InfoCommand.class, PredictCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, MakeSyntheticCommand.class, InfoCommand.class, PredictCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Lit implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,40 @@
+package org.lit.train;
+
+import java.util.SplittableRandom;
+
+/**
+ * Everything random about one training sample, drawn from (seed, step, index in the global batch)
+ * alone: the same draws whatever the worker count, and the same after a resume.
+ */
+public record SampleDraws(int timestep, boolean dropLabel, boolean flip, float[] noise) {
+    public static SampleDraws of(long seed, long step, int index, int timesteps, double classDropout, int noiseSize) {
+        SplittableRandom rng = new SplittableRandom(mix(mix(seed, step), index));
+        int t = rng.nextInt(timesteps);
+        boolean drop = rng.nextDouble() < classDropout;
+        boolean flip = rng.nextBoolean();
+        float[] noise = new float[noiseSize];
+        for (int i = 0; i < noiseSize; i++) noise[i] = (float) rng.nextGaussian();
+        return new SampleDraws(t, drop, flip, noise);
+    }
+
+    /** A permutation of 0..n-1 for an epoch, from (seed, epoch). */
+    public static int[] epochOrder(long seed, long epoch, int n) {
+        SplittableRandom rng = new SplittableRandom(mix(seed, -1 - epoch));
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+
+    static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,59 @@
+package org.lit.train;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import org.lit.core.config.ConfigError;
+
+/** The resolved `train` and `data` blocks. */
+public record TrainConfig(int steps, int globalBatch, int microBatch, long seed, double lr, double weightDecay, int warmupSteps,
+                          double gradClip, double emaDecay, int checkpointEvery, int keepCheckpoints, int logEvery,
+                          int sampleEvery, int sampleSteps, boolean skipNan, String dataPath, int imageSize, boolean flip) {
+
+    public static TrainConfig from(Config c) {
+        try {
+            TrainConfig t = new TrainConfig(c.getInt("train.steps"), c.getInt("train.global-batch"), c.getInt("train.micro-batch"),
+                    c.getLong("train.seed"), c.getDouble("train.lr"), c.getDouble("train.weight-decay"), c.getInt("train.warmup-steps"),
+                    c.getDouble("train.grad-clip"), c.getDouble("train.ema-decay"), c.getInt("train.checkpoint-every"),
+                    c.getInt("train.keep-checkpoints"), c.getInt("train.log-every"), c.getInt("train.sample-every"),
+                    c.getInt("train.sample-steps"), onNan(c.getString("train.on-nan")), c.getString("data.path"),
+                    c.getInt("data.image-size"), c.getBoolean("data.flip"));
+            t.validate();
+            return t;
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError("train", e.getMessage());
+        }
+    }
+
+    private static boolean onNan(String v) {
+        return switch (v) {
+            case "stop" -> false;
+            case "skip" -> true;
+            default -> throw new ConfigError("train.on-nan", "train.on-nan must be stop or skip, got '" + v + "'");
+        };
+    }
+
+    private void validate() {
+        positive("train.steps", steps);
+        positive("train.global-batch", globalBatch);
+        positive("train.micro-batch", microBatch);
+        if (globalBatch % microBatch != 0) {
+            throw new ConfigError("train.micro-batch", "train.global-batch " + globalBatch + " is not a multiple of train.micro-batch " + microBatch);
+        }
+        positive("train.checkpoint-every", checkpointEvery);
+        positive("train.keep-checkpoints", keepCheckpoints);
+        positive("train.log-every", logEvery);
+        positive("train.sample-steps", sampleSteps);
+        if (lr <= 0) throw new ConfigError("train.lr", "train.lr must be positive, got " + lr);
+        if (emaDecay < 0 || emaDecay > 1) throw new ConfigError("train.ema-decay", "train.ema-decay must be in [0, 1], got " + emaDecay);
+        if (dataPath.isBlank()) throw new ConfigError("data.path", "data.path is required: an image folder <path>/<class>/*.png");
+    }
+
+    private static void positive(String key, int v) {
+        if (v <= 0) throw new ConfigError(key, key + " must be a positive integer, got " + v);
+    }
+
+    /** Learning rate at a step: linear warm-up, then constant (DiT uses a constant rate). */
+    public double lrAt(long step) {
+        return warmupSteps > 0 && step < warmupSteps ? lr * (step + 1) / warmupSteps : lr;
+    }
+}

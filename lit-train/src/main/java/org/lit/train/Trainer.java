@@ -1,0 +1,310 @@
+package org.lit.train;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.lit.core.config.ModelConfig;
+import org.lit.core.diffusion.GaussianDiffusion;
+import org.lit.core.diffusion.TrainingLoss;
+import org.lit.core.nn.DiffusionTransformer;
+import org.lit.core.nn.Param;
+import org.lit.core.nn.StepScope;
+import org.lit.data.ImageFolder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The single-process training loop: DiT's recipe (AdamW, EMA, MSE + VB on uniformly drawn t, label
+ * dropout) with global batches split into micro-batches, deterministic draws, resumable
+ * checkpoints, metrics.jsonl, a progress line and a sample grid from the EMA weights.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ModelConfig modelConfig;
+    private final TrainConfig train;
+    private final Config config;
+    private final String run;
+    private final DiffusionTransformer model;
+    private final GaussianDiffusion diffusion = GaussianDiffusion.training();
+    private final AdamW optimizer;
+    private final Ema ema;
+    private final Checkpoints checkpoints;
+    private final ImageFolder data;
+    private long step;
+
+    /** What a finished run reports. */
+    public record Result(long steps, double lastLoss, double seconds) {
+    }
+
+    public Trainer(Config config, ModelConfig modelConfig, String run) {
+        this.config = config;
+        this.modelConfig = modelConfig;
+        this.train = TrainConfig.from(config);
+        this.run = run;
+        if (modelConfig.inChannels() != 3 || modelConfig.inputSize() != train.imageSize()) {
+            throw new IllegalArgumentException("pixel-space training reads RGB images: set model.in-channels = 3 and model.input-size = data.image-size ("
+                    + train.imageSize() + "); latent training arrives with the VAE encode job");
+        }
+        this.data = new ImageFolder(java.nio.file.Path.of(train.dataPath()), train.imageSize());
+        if (data.classes().size() > modelConfig.numClasses()) {
+            throw new IllegalArgumentException(train.dataPath() + " has " + data.classes().size() + " classes but model.num-classes is " + modelConfig.numClasses());
+        }
+        if (data.size() < train.globalBatch()) {
+            throw new IllegalArgumentException(train.dataPath() + " has " + data.size() + " images, fewer than train.global-batch " + train.globalBatch());
+        }
+        this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
+        model.parameters().initialize(train.seed());
+        this.optimizer = new AdamW(model.parameters(), 0.9, 0.999, 1e-8, train.weightDecay());
+        this.ema = new Ema(model.parameters().values());
+        this.checkpoints = new Checkpoints(run);
+    }
+
+    /** Keys whose change would make a resumed run differ from the one that wrote the checkpoint. */
+    static Map<String, String> trajectoryKeys(Config c) {
+        Map<String, String> out = new TreeMap<>();
+        for (String section : new String[] {"model", "train", "data"}) {
+            c.getConfig(section).entrySet().forEach(e -> out.put(section + "." + e.getKey(), e.getValue().render(ConfigRenderOptions.concise())));
+        }
+        for (String free : new String[] {"train.steps", "train.checkpoint-every", "train.keep-checkpoints", "train.log-every",
+                "train.sample-every", "train.sample-steps", "train.on-nan", "data.path"}) out.remove(free);
+        return out;
+    }
+
+    public Result run() throws IOException {
+        FileSystem fs = checkpoints.fileSystem();
+        writeText(fs, new Path(run, "config.conf"), config.root().render(ConfigRenderOptions.defaults().setOriginComments(false)));
+        resume();
+        long start = System.nanoTime();
+        long first = step;
+        double lastLoss = Double.NaN;
+        int perEpoch = data.size() / train.globalBatch();
+        Map<String, Double> window = new LinkedHashMap<>();
+        while (step < train.steps()) {
+            double[] terms = step(perEpoch);                       // loss, mse, vb, grad norm
+            if (!Double.isFinite(terms[0])) {
+                if (!train.skipNan()) {
+                    throw new TrainingError("loss is " + terms[0] + " at step " + (step + 1) + "; nothing was written after the last good checkpoint: "
+                            + checkpoints.latestLocation() + " (set train.on-nan = skip to skip such steps)");
+                }
+                LOG.warn("step {}: loss is {}, step skipped (train.on-nan = skip)", step + 1, terms[0]);
+                model.parameters().zeroGrads();
+                step++;
+                continue;
+            }
+            lastLoss = terms[0];
+            window.merge("loss", terms[0], Double::sum);
+            window.merge("mse", terms[1], Double::sum);
+            window.merge("vb", terms[2], Double::sum);
+            window.merge("n", 1.0, Double::sum);
+            step++;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (step % train.logEvery() == 0 || step == train.steps()) {
+                log(fs, window, terms[3], seconds, first);
+                window.clear();
+            }
+            if (step % train.checkpointEvery() == 0 || step == train.steps()) checkpoint();
+            if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) sampleGrid(fs);
+        }
+        return new Result(step, lastLoss, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** One optimizer step over a global batch; returns {loss, mse, vb, grad norm}. */
+    private double[] step(int perEpoch) {
+        int gb = train.globalBatch(), mb = train.microBatch();
+        long epoch = step / perEpoch;
+        int[] order = SampleDraws.epochOrder(train.seed(), epoch, data.size());
+        int base = (int) (step % perEpoch) * gb;
+        double loss = 0, mse = 0, vb = 0;
+        model.parameters().zeroGrads();
+        for (int from = 0; from < gb; from += mb) {
+            try (MemoryWorkspace ws = StepScope.open()) {
+                MicroBatch b = microBatch(order, base, from, mb);
+                INDArray x0 = Nd4j.create(b.images, new long[] {mb, 3, train.imageSize(), train.imageSize()}, 'c');
+                INDArray noise = Nd4j.create(b.noise, x0.shape(), 'c');
+                INDArray xt = diffusion.qSample(x0, b.t, noise);
+                INDArray out = model.forwardForTraining(xt, b.t, b.y);
+                TrainingLoss.Terms terms = TrainingLoss.compute(diffusion, out, x0, xt, b.t, noise);
+                // The terms' gradient is of this micro-batch's mean; the step's loss is the global mean.
+                model.backward(terms.gradOutput().muli((double) mb / gb));
+                loss += terms.meanLoss() * mb / gb;
+                mse += terms.meanMse() * mb / gb;
+                vb += terms.meanVb() * mb / gb;
+            }
+        }
+        if (!Double.isFinite(loss)) return new double[] {loss, mse, vb, Double.NaN};
+        double norm = GradientClipping.clip(model.parameters().grads(), train.gradClip());
+        optimizer.step(train.lrAt(step));
+        ema.update(model.parameters().values(), train.emaDecay());
+        return new double[] {loss, mse, vb, norm};
+    }
+
+    private record MicroBatch(float[] images, float[] noise, int[] t, int[] y) {
+    }
+
+    private MicroBatch microBatch(int[] order, int base, int from, int mb) {
+        int size = 3 * train.imageSize() * train.imageSize();
+        float[] images = new float[mb * size], noise = new float[mb * size];
+        int[] t = new int[mb], y = new int[mb];
+        for (int i = 0; i < mb; i++) {
+            int index = from + i;                                    // position in the global batch
+            int sample = order[base + index];
+            SampleDraws d = SampleDraws.of(train.seed(), step, index, GaussianDiffusion.TRAINING_STEPS, modelConfig.classDropout(), size);
+            System.arraycopy(data.image(sample, train.flip() && d.flip()), 0, images, i * size, size);
+            System.arraycopy(d.noise(), 0, noise, i * size, size);
+            t[i] = d.timestep();
+            y[i] = d.dropLabel() ? model.nullClass() : data.label(sample);
+        }
+        return new MicroBatch(images, noise, t, y);
+    }
+
+    private void resume() throws IOException {
+        var latest = checkpoints.latest();
+        if (latest.isEmpty()) return;
+        Checkpoints.Loaded c = latest.get();
+        @SuppressWarnings("unchecked") Map<String, String> saved = (Map<String, String>) c.state().get("config");
+        Map<String, String> now = trajectoryKeys(config);
+        Map<String, String> differ = new TreeMap<>();
+        for (String k : now.keySet()) if (!now.get(k).equals(saved.get(k))) differ.put(k, saved.get(k) + " -> " + now.get(k));
+        for (String k : saved.keySet()) if (!now.containsKey(k)) differ.put(k, saved.get(k) + " -> (absent)");
+        if (!differ.isEmpty()) {
+            throw new TrainingError("checkpoint " + c.location() + " was written with a different config; differing keys: " + differ
+                    + ". Use a new --run directory, or set these keys back.");
+        }
+        model.parameters().load(c.model(), c.location() + "/model.safetensors");
+        ema.weights().assign(flatten(c.ema(), c.location() + "/ema.safetensors"));
+        INDArray m = Nd4j.zeros(model.parameters().dataType(), model.parameters().size());
+        INDArray v = m.dup();
+        for (Param p : model.parameters().params()) {
+            window(m, p).assign(require(c.optimizer(), p.name + ".exp_avg", c.location()).reshape(p.length()));
+            window(v, p).assign(require(c.optimizer(), p.name + ".exp_avg_sq", c.location()).reshape(p.length()));
+        }
+        optimizer.restore(m, v, ((Number) c.state().get("optimizer_steps")).longValue());
+        step = c.step();
+        LOG.info("resumed from {} at step {}", c.location(), step);
+    }
+
+    private static INDArray require(Map<String, INDArray> tensors, String key, String where) {
+        INDArray t = tensors.get(key);
+        if (t == null) throw new TrainingError(where + "/optimizer.safetensors has no tensor " + key);
+        return t;
+    }
+
+    private INDArray flatten(Map<String, INDArray> tensors, String source) {
+        DiffusionTransformer shape = new DiffusionTransformer(modelConfig, model.parameters().dataType());
+        shape.parameters().load(tensors, source);
+        return shape.parameters().values();
+    }
+
+    private static INDArray window(INDArray flat, Param p) {
+        return flat.get(NDArrayIndex.interval(p.offset, p.offset + p.length()));
+    }
+
+    private void checkpoint() throws IOException {
+        if (!finite(model.parameters().values()) || !finite(ema.weights())) {
+            throw new TrainingError("weights are not finite at step " + step + "; not writing them. Last good checkpoint: " + checkpoints.latestLocation());
+        }
+        Map<String, INDArray> opt = new LinkedHashMap<>();
+        Map<String, INDArray> emaMap = new LinkedHashMap<>();
+        for (Param p : model.parameters().params()) {
+            opt.put(p.name + ".exp_avg", window(optimizer.expAvg(), p).dup().reshape(p.shape));
+            opt.put(p.name + ".exp_avg_sq", window(optimizer.expAvgSq(), p).dup().reshape(p.shape));
+            emaMap.put(p.name, window(ema.weights(), p).dup().reshape(p.shape));
+        }
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("step", step);
+        state.put("optimizer_steps", optimizer.steps());
+        state.put("seed", train.seed());
+        state.put("world_size", 1);
+        state.put("config", trajectoryKeys(config));
+        checkpoints.write(step, model.parameters().toMap(), emaMap, opt, state, train.keepCheckpoints());
+    }
+
+    private void log(FileSystem fs, Map<String, Double> window, double gradNorm, double seconds, long first) throws IOException {
+        double n = window.getOrDefault("n", 1.0);
+        double done = step - first;
+        double rate = done * train.globalBatch() / seconds;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", step);
+        m.put("loss", window.getOrDefault("loss", Double.NaN) / n);
+        m.put("mse", window.getOrDefault("mse", Double.NaN) / n);
+        m.put("vb", window.getOrDefault("vb", Double.NaN) / n);
+        m.put("grad_norm", gradNorm);
+        m.put("lr", train.lrAt(step - 1));
+        m.put("images_per_sec", rate);
+        m.put("seconds", seconds);
+        Path metrics = new Path(run, "metrics.jsonl");
+        byte[] line = (JSON.writeValueAsString(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] old = fs.exists(metrics) ? fs.open(metrics).readAllBytes() : new byte[0];
+        try (FSDataOutputStream out = fs.create(metrics, true)) {
+            out.write(old);
+            out.write(line);
+        }
+        double eta = (train.steps() - step) * seconds / Math.max(1, done);
+        LOG.info(String.format("step %d/%d  loss %.4f (mse %.4f, vb %.4f)  %.1f img/s  ETA %s", step, train.steps(), m.get("loss"), m.get("mse"),
+                m.get("vb"), rate, duration(eta)));
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+
+    /** 8 samples of every class from the EMA weights, DDIM from noise fixed by the seed. */
+    private void sampleGrid(FileSystem fs) throws IOException {
+        DiffusionTransformer emaModel = new DiffusionTransformer(modelConfig, DataType.FLOAT);
+        emaModel.parameters().values().assign(ema.weights());
+        int classes = data.classes().size(), per = 8;
+        int[] y = new int[classes * per];
+        for (int i = 0; i < y.length; i++) y[i] = i / per;
+        INDArray x = Sampler.noise(train.seed(), y.length, modelConfig);
+        INDArray images = Sampler.ddim(emaModel, GaussianDiffusion.respaced("ddim" + train.sampleSteps()), x, y);
+        Path png = new Path(run, String.format("samples/step-%08d.png", step));
+        try (FSDataOutputStream out = fs.create(png, true)) {
+            SampleGrid.write(images, per, out);
+        }
+        LOG.info("sample grid: {}", png);
+    }
+
+    private static boolean finite(INDArray a) {
+        return !BooleanIndexing.or(a, Conditions.isNan()) && !BooleanIndexing.or(a, Conditions.isInfinite());
+    }
+
+    private static void writeText(FileSystem fs, Path p, String text) throws IOException {
+        try (FSDataOutputStream out = fs.create(p, true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    public DiffusionTransformer model() {
+        return model;
+    }
+
+    public INDArray emaWeights() {
+        return ema.weights();
+    }
+
+    /** A run that cannot go on (non-finite loss, a checkpoint from another config). */
+    public static final class TrainingError extends IllegalStateException {
+        public TrainingError(String message) {
+            super(message);
+        }
+    }
+}
