@@ -24,11 +24,38 @@ public final class Sampler {
 
     /** Deterministic DDIM (eta 0) from x, conditional on labels y. */
     public static INDArray ddim(DiffusionTransformer model, GaussianDiffusion d, INDArray x, int[] y) {
-        for (int i = d.numTimesteps() - 1; i >= 0; i--) {
-            int[] t = new int[y.length];
-            java.util.Arrays.fill(t, i);
-            x = d.ddimStep(model.forward(x, d.originalTimesteps(t), y), x, t, 0.0, null);
+        return run(model, d, x, y, 1.0, false, 0);
+    }
+
+    /**
+     * The whole loop, as DiT's sample.py: with guidance (scale > 1) the batch is [z; z] with labels
+     * [y; null], the model runs forward_with_cfg, and the first half is returned. DDPM draws its
+     * per-step noise (over the whole batch, as the reference) from a stream fixed by the seed.
+     */
+    public static INDArray run(DiffusionTransformer model, GaussianDiffusion d, INDArray z, int[] y, double cfgScale, boolean ddpm, long seed) {
+        boolean guided = cfgScale > 1.0;
+        int n = y.length;
+        INDArray x = guided ? Nd4j.concat(0, z, z) : z;
+        int[] labels = y;
+        if (guided) {
+            labels = java.util.Arrays.copyOf(y, 2 * n);
+            java.util.Arrays.fill(labels, n, 2 * n, model.nullClass());
         }
-        return x;
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = d.numTimesteps() - 1; i >= 0; i--) {
+            int[] t = new int[labels.length];
+            java.util.Arrays.fill(t, i);
+            int[] original = d.originalTimesteps(t);
+            INDArray out = guided ? model.forwardWithCfg(x, original, labels, cfgScale) : model.forward(x, original, labels);
+            x = ddpm ? d.ddpmStep(out, x, t, gaussian(rng, x.shape())) : d.ddimStep(out, x, t, 0.0, null);
+        }
+        return guided ? x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup() : x;
+    }
+
+    private static INDArray gaussian(SplittableRandom rng, long[] shape) {
+        float[] v = new float[(int) org.lit.core.io.DTypes.count(shape)];
+        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
+        return Nd4j.create(v, shape, 'c');
     }
 }

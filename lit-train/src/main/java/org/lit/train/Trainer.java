@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -123,7 +124,17 @@ public final class Trainer {
             if (step % train.checkpointEvery() == 0 || step == train.steps()) checkpoint();
             if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) sampleGrid(fs);
         }
+        plot(fs);
         return new Result(step, lastLoss, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void plot(FileSystem fs) throws IOException {
+        Path metrics = new Path(run, "metrics.jsonl");
+        if (!fs.exists(metrics)) return;
+        List<String> lines = List.of(new String(fs.open(metrics).readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+        try (FSDataOutputStream out = fs.create(new Path(run, "loss.png"), true)) {
+            LossPlot.draw(lines, modelConfig.name() + " training loss", out);
+        }
     }
 
     /** One optimizer step over a global batch; returns {loss, mse, vb, grad norm}. */

@@ -82,6 +82,42 @@ class LitCommandTest {
     }
 
     @Test
+    void sampleIsReproducibleFromGivenNoiseAndWritesRawArrays() throws Exception {
+        String weights = Fixtures.file("lit_tiny.safetensors").toString();
+        Map<String, INDArray> noise = new java.util.LinkedHashMap<>();
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(4);
+        noise.put("noise", org.nd4j.linalg.factory.Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 4, 8, 8));
+        Path noiseFile = dir.resolve("noise.npz");
+        TensorFiles.write(noiseFile, noise);
+        String[] head = {"sample", "--model", "LiT-S/2", "--set", "model.input-size=8"};
+        for (String sampler : new String[] {"ddim", "ddpm"}) {
+            Path a = dir.resolve(sampler + "-a.npz"), b = dir.resolve(sampler + "-b.npz");
+            for (Path out : new Path[] {a, b}) {
+                assertEquals(0, Lit.execute(args(head, "--weights", weights, "--labels", "3,7", "--noise", noiseFile.toString(),
+                        "--sampler", sampler, "--steps", "5", "--cfg-scale", "2.0", "--raw", "--out", out.toString())));
+            }
+            INDArray samples = TensorFiles.read(a).get("samples");
+            assertEquals(java.util.List.of(2L, 4L, 8L, 8L), java.util.Arrays.stream(samples.shape()).boxed().toList());
+            assertEquals(samples, TensorFiles.read(b).get("samples"), sampler + " is reproducible");
+            assertFalse(samples.equals(noise.get("noise")), "the sampler moved away from the noise");
+        }
+        // latents cannot be decoded without the VAE: a clear error, no file
+        assertEquals(2, Lit.execute(args(head, "--weights", weights, "--labels", "1", "--out", dir.resolve("png").toString())));
+        assertFalse(Files.exists(dir.resolve("png")));
+    }
+
+    @Test
+    void plotDrawsTheLossCurves() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve("metrics.jsonl"), "{\"step\":1,\"loss\":1.0,\"mse\":0.9,\"vb\":0.1}\n{\"step\":2,\"loss\":0.5,\"mse\":0.45,\"vb\":0.05}\n");
+        assertEquals(0, Lit.execute("plot", run.toString()));
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(run.resolve("loss.png").toFile());
+        assertEquals(900, png.getWidth());
+        assertEquals(520, png.getHeight());
+        assertEquals(2, Lit.execute("plot", dir.resolve("no-run").toString()));
+    }
+
+    @Test
     void badInputExitsWithTwoAndWritesNothing() throws Exception {
         Path out = dir.resolve("never.npz");
         Path weights = Fixtures.file("lit_tiny.pt");
