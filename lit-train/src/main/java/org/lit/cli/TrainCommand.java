@@ -1,11 +1,15 @@
 package org.lit.cli;
 
+import org.lit.train.SparkTraining;
 import org.lit.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** lit train -c FILE --run DIR [--set key=value ...]: trains, resuming from the run's latest complete checkpoint. */
+/**
+ * lit train -c FILE --run DIR [--set key=value ...]: trains as a Spark job (embedded local master
+ * unless spark-submit sets one), resuming from the run's latest complete checkpoint.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a DiT/LiT; resumes by itself from the latest COMPLETE checkpoint in --run.")
 final class TrainCommand implements Runnable {
@@ -19,14 +23,16 @@ final class TrainCommand implements Runnable {
     public void run() {
         var config = options.resolve();
         var modelConfig = org.lit.core.config.ModelConfigs.fromConfig(config);
+        Trainer.validate(config, modelConfig);   // a config or data mistake fails before Spark starts
         try {
-            Trainer.Result r = new Trainer(config, modelConfig, run).run();
-            System.out.printf("trained %s to step %d: final loss %.4f, %s wall time; run in %s%n", modelConfig.name(), r.steps(), r.lastLoss(),
-                    String.format("%.1f s", r.seconds()), run);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("run directory " + run + ": " + e.getMessage(), e);
-        } catch (Trainer.TrainingError e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            SparkTraining.Summary r = SparkTraining.run(config, run);
+            System.out.printf("trained %s to step %d: final loss %.4f, %.1f s of training; run in %s%n", modelConfig.name(), r.steps(), r.lastLoss(),
+                    r.seconds(), run);
+        } catch (Exception e) {
+            // Spark wraps a task's failure (a NaN stop, a refused checkpoint) in its own (checked) exception.
+            Throwable cause = e;
+            while (cause.getCause() != null) cause = cause.getCause();
+            throw new IllegalArgumentException("training failed: " + cause.getMessage(), e);
         }
     }
 }

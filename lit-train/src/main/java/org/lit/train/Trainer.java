@@ -60,22 +60,29 @@ public final class Trainer {
         this.modelConfig = modelConfig;
         this.train = TrainConfig.from(config);
         this.run = run;
+        this.data = validate(config, modelConfig);
+        this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
+        model.parameters().initialize(train.seed());
+        this.optimizer = new AdamW(model.parameters(), 0.9, 0.999, 1e-8, train.weightDecay());
+        this.ema = new Ema(model.parameters().values());
+        this.checkpoints = new Checkpoints(run);
+    }
+
+    /** Checks the config against the data without building anything; returns the data set. */
+    public static ImageFolder validate(Config config, ModelConfig modelConfig) {
+        TrainConfig train = TrainConfig.from(config);
         if (modelConfig.inChannels() != 3 || modelConfig.inputSize() != train.imageSize()) {
             throw new IllegalArgumentException("pixel-space training reads RGB images: set model.in-channels = 3 and model.input-size = data.image-size ("
                     + train.imageSize() + "); latent training arrives with the VAE encode job");
         }
-        this.data = new ImageFolder(java.nio.file.Path.of(train.dataPath()), train.imageSize());
+        ImageFolder data = new ImageFolder(java.nio.file.Path.of(train.dataPath()), train.imageSize());
         if (data.classes().size() > modelConfig.numClasses()) {
             throw new IllegalArgumentException(train.dataPath() + " has " + data.classes().size() + " classes but model.num-classes is " + modelConfig.numClasses());
         }
         if (data.size() < train.globalBatch()) {
             throw new IllegalArgumentException(train.dataPath() + " has " + data.size() + " images, fewer than train.global-batch " + train.globalBatch());
         }
-        this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
-        model.parameters().initialize(train.seed());
-        this.optimizer = new AdamW(model.parameters(), 0.9, 0.999, 1e-8, train.weightDecay());
-        this.ema = new Ema(model.parameters().values());
-        this.checkpoints = new Checkpoints(run);
+        return data;
     }
 
     /** Keys whose change would make a resumed run differ from the one that wrote the checkpoint. */
