@@ -3,6 +3,8 @@ package org.lit.train;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.nn.DiffusionTransformer;
+import org.lit.core.nn.StepScope;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,8 +48,11 @@ public final class Sampler {
             int[] t = new int[labels.length];
             java.util.Arrays.fill(t, i);
             int[] original = d.originalTimesteps(t);
-            INDArray out = guided ? model.forwardWithCfg(x, original, labels, cfgScale) : model.forward(x, original, labels);
-            x = ddpm ? d.ddpmStep(out, x, t, gaussian(rng, x.shape())) : d.ddimStep(out, x, t, 0.0, null);
+            // One step's intermediates live in the step workspace; only the new x leaves it.
+            try (MemoryWorkspace ws = StepScope.open()) {
+                INDArray out = guided ? model.forwardWithCfg(x, original, labels, cfgScale) : model.forward(x, original, labels);
+                x = (ddpm ? d.ddpmStep(out, x, t, gaussian(rng, x.shape())) : d.ddimStep(out, x, t, 0.0, null)).detach();
+            }
         }
         return guided ? x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup() : x;
