@@ -19,7 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,6 @@ import java.util.TreeMap;
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelConfig modelConfig;
     private final TrainConfig train;
@@ -100,6 +98,12 @@ public final class Trainer {
         FileSystem fs = checkpoints.fileSystem();
         writeText(fs, new Path(run, "config.conf"), config.root().render(ConfigRenderOptions.defaults().setOriginComments(false)));
         resume();
+        try (MetricsLog metrics = MetricsLog.open(fs, new Path(run, "metrics.jsonl"), step)) {
+            return train(fs, metrics);
+        }
+    }
+
+    private Result train(FileSystem fs, MetricsLog metrics) throws IOException {
         long start = System.nanoTime();
         long first = step;
         double lastLoss = Double.NaN;
@@ -125,12 +129,13 @@ public final class Trainer {
             step++;
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % train.logEvery() == 0 || step == train.steps()) {
-                log(fs, window, terms[3], seconds, first);
+                log(metrics, window, terms[3], seconds, first);
                 window.clear();
             }
             if (step % train.checkpointEvery() == 0 || step == train.steps()) checkpoint();
             if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) sampleGrid(fs);
         }
+        metrics.flush();
         plot(fs);
         return new Result(step, lastLoss, (System.nanoTime() - start) / 1e9);
     }
@@ -207,7 +212,7 @@ public final class Trainer {
                     + ". Use a new --run directory, or set these keys back.");
         }
         model.parameters().load(c.model(), c.location() + "/model.safetensors");
-        ema.weights().assign(flatten(c.ema(), c.location() + "/ema.safetensors"));
+        model.parameters().loadInto(ema.weights(), c.ema(), c.location() + "/ema.safetensors");
         INDArray m = Nd4j.zeros(model.parameters().dataType(), model.parameters().size());
         INDArray v = m.dup();
         for (Param p : model.parameters().params()) {
@@ -223,12 +228,6 @@ public final class Trainer {
         INDArray t = tensors.get(key);
         if (t == null) throw new TrainingError(where + "/optimizer.safetensors has no tensor " + key);
         return t;
-    }
-
-    private INDArray flatten(Map<String, INDArray> tensors, String source) {
-        DiffusionTransformer shape = new DiffusionTransformer(modelConfig, model.parameters().dataType());
-        shape.parameters().load(tensors, source);
-        return shape.parameters().values();
     }
 
     private static INDArray window(INDArray flat, Param p) {
@@ -255,7 +254,7 @@ public final class Trainer {
         checkpoints.write(step, model.parameters().toMap(), emaMap, opt, state, train.keepCheckpoints());
     }
 
-    private void log(FileSystem fs, Map<String, Double> window, double gradNorm, double seconds, long first) throws IOException {
+    private void log(MetricsLog metrics, Map<String, Double> window, double gradNorm, double seconds, long first) throws IOException {
         double n = window.getOrDefault("n", 1.0);
         double done = step - first;
         double rate = done * train.globalBatch() / seconds;
@@ -268,13 +267,7 @@ public final class Trainer {
         m.put("lr", train.lrAt(step - 1));
         m.put("images_per_sec", rate);
         m.put("seconds", seconds);
-        Path metrics = new Path(run, "metrics.jsonl");
-        byte[] line = (JSON.writeValueAsString(m) + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] old = fs.exists(metrics) ? fs.open(metrics).readAllBytes() : new byte[0];
-        try (FSDataOutputStream out = fs.create(metrics, true)) {
-            out.write(old);
-            out.write(line);
-        }
+        metrics.write(m);
         double eta = (train.steps() - step) * seconds / Math.max(1, done);
         LOG.info(String.format("step %d/%d  loss %.4f (mse %.4f, vb %.4f)  %.1f img/s  ETA %s", step, train.steps(), m.get("loss"), m.get("mse"),
                 m.get("vb"), rate, duration(eta)));

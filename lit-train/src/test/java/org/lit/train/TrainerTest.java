@@ -90,6 +90,15 @@ class TrainerTest {
             assertEquals(tensors(whole, 6, f), tensors(split, 6, f), f);
         }
         assertEquals(6, Files.readAllLines(split.resolve("metrics.jsonl")).size());
+        // lines logged after the last checkpoint (a crash before the next one) are dropped on resume
+        Path crashed = dir.resolve("crashed");
+        train(crashed, "train.steps=5");                        // checkpoints at 3 and 5, metrics for 1..5
+        java.nio.file.Files.walk(crashed.resolve("checkpoints/step-00000005")).sorted(java.util.Comparator.reverseOrder())
+                .forEach(p -> p.toFile().delete());            // as if it died before writing step 5
+        train(crashed, "train.steps=6");
+        List<String> steps = Files.readAllLines(crashed.resolve("metrics.jsonl")).stream()
+                .map(l -> l.replaceAll(".*\"step\":(\\d+).*", "$1")).toList();
+        assertEquals(List.of("1", "2", "3", "4", "5", "6"), steps);
     }
 
     @Test

@@ -110,6 +110,11 @@ public final class ParameterSet {
      * unexpected key and every shape mismatch is collected and reported in one error.
      */
     public void load(Map<String, INDArray> tensors, String source) {
+        loadInto(values, tensors, source);
+    }
+
+    /** The same strict load into another flat buffer of this layout (EMA weights, optimizer moments). */
+    public void loadInto(INDArray flat, Map<String, INDArray> tensors, String source) {
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
@@ -128,7 +133,9 @@ public final class ParameterSet {
             if (!mismatched.isEmpty()) sb.append("\n  shape mismatches (").append(mismatched.size()).append("): ").append(String.join("; ", mismatched));
             throw new IllegalArgumentException(sb.toString());
         }
-        for (Param p : byName.values()) p.value().assign(tensors.get(p.name).castTo(dataType()));
+        for (Param p : byName.values()) {
+            flat.get(NDArrayIndex.interval(p.offset, p.offset + p.length())).assign(tensors.get(p.name).castTo(flat.dataType()).reshape(p.length()));
+        }
     }
 
     /** A copy of every parameter by name, in state-dict order (for writing files). */
