@@ -55,7 +55,7 @@ public final class AdamW {
         return step;
     }
 
-    /** First and second moments (for checkpoints), views of the live state. */
+    /** First and second moments: the live state, for checkpoints and resume. */
     public INDArray expAvg() {
         return expAvg;
     }
@@ -64,10 +64,8 @@ public final class AdamW {
         return expAvgSq;
     }
 
-    /** Restores state saved from {@link #expAvg}, {@link #expAvgSq} and {@link #steps}. */
-    public void restore(INDArray m, INDArray v, long steps) {
-        expAvg.assign(m);
-        expAvgSq.assign(v);
+    /** Restores the step count on resume; the moments are loaded into {@link #expAvg} and {@link #expAvgSq}. */
+    public void restoreSteps(long steps) {
         step = steps;
     }
 }

@@ -5,7 +5,6 @@ import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.core.nn.StepScope;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -18,10 +17,7 @@ public final class Sampler {
 
     /** Standard normal noise (N, C, H, W) fixed by a seed, the same on every machine. */
     public static INDArray noise(long seed, int n, ModelConfig c) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] v = new float[n * c.inChannels() * c.inputSize() * c.inputSize()];
-        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
-        return Nd4j.create(v, new long[] {n, c.inChannels(), c.inputSize(), c.inputSize()}, 'c').castTo(DataType.FLOAT);
+        return gaussian(new SplittableRandom(seed), new long[] {n, c.inChannels(), c.inputSize(), c.inputSize()});
     }
 
     /** Deterministic DDIM (eta 0) from x, conditional on labels y. */

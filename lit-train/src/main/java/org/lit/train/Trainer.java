@@ -9,7 +9,6 @@ import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.diffusion.TrainingLoss;
 import org.lit.core.nn.DiffusionTransformer;
-import org.lit.core.nn.Param;
 import org.lit.core.nn.StepScope;
 import org.lit.data.ImageFolder;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -213,38 +211,30 @@ public final class Trainer {
         }
         model.parameters().load(c.model(), c.location() + "/model.safetensors");
         model.parameters().loadInto(ema.weights(), c.ema(), c.location() + "/ema.safetensors");
-        INDArray m = Nd4j.zeros(model.parameters().dataType(), model.parameters().size());
-        INDArray v = m.dup();
-        for (Param p : model.parameters().params()) {
-            window(m, p).assign(require(c.optimizer(), p.name + ".exp_avg", c.location()).reshape(p.length()));
-            window(v, p).assign(require(c.optimizer(), p.name + ".exp_avg_sq", c.location()).reshape(p.length()));
-        }
-        optimizer.restore(m, v, ((Number) c.state().get("optimizer_steps")).longValue());
+        String optimizerFile = c.location() + "/optimizer.safetensors";
+        model.parameters().loadInto(optimizer.expAvg(), withSuffix(c.optimizer(), ".exp_avg"), optimizerFile);
+        model.parameters().loadInto(optimizer.expAvgSq(), withSuffix(c.optimizer(), ".exp_avg_sq"), optimizerFile);
+        optimizer.restoreSteps(((Number) c.state().get("optimizer_steps")).longValue());
         step = c.step();
         LOG.info("resumed from {} at step {}", c.location(), step);
     }
 
-    private static INDArray require(Map<String, INDArray> tensors, String key, String where) {
-        INDArray t = tensors.get(key);
-        if (t == null) throw new TrainingError(where + "/optimizer.safetensors has no tensor " + key);
-        return t;
-    }
-
-    private static INDArray window(INDArray flat, Param p) {
-        return flat.get(NDArrayIndex.interval(p.offset, p.offset + p.length()));
+    /** The tensors named NAME + suffix, by NAME (the optimizer file holds both moments). */
+    private static Map<String, INDArray> withSuffix(Map<String, INDArray> tensors, String suffix) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> {
+            if (k.endsWith(suffix)) out.put(k.substring(0, k.length() - suffix.length()), v);
+        });
+        return out;
     }
 
     private void checkpoint() throws IOException {
         if (!finite(model.parameters().values()) || !finite(ema.weights())) {
             throw new TrainingError("weights are not finite at step " + step + "; not writing them. Last good checkpoint: " + checkpoints.latestLocation());
         }
-        Map<String, INDArray> opt = new LinkedHashMap<>();
-        Map<String, INDArray> emaMap = new LinkedHashMap<>();
-        for (Param p : model.parameters().params()) {
-            opt.put(p.name + ".exp_avg", window(optimizer.expAvg(), p).dup().reshape(p.shape));
-            opt.put(p.name + ".exp_avg_sq", window(optimizer.expAvgSq(), p).dup().reshape(p.shape));
-            emaMap.put(p.name, window(ema.weights(), p).dup().reshape(p.shape));
-        }
+        Map<String, INDArray> opt = model.parameters().toMap(optimizer.expAvg(), ".exp_avg");
+        opt.putAll(model.parameters().toMap(optimizer.expAvgSq(), ".exp_avg_sq"));
+        Map<String, INDArray> emaMap = model.parameters().toMap(ema.weights(), "");
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("step", step);
         state.put("optimizer_steps", optimizer.steps());

@@ -125,17 +125,27 @@ public final class GaussianDiffusion {
         return out;
     }
 
-    /** table[t_i] per sample, cast to dtype, as a (N) vector for broadcasting along dimension 0. */
-    static INDArray gather(double[] table, int[] t, DataType dtype) {
+    /** table[t_i] for every sample. */
+    static double[] at(double[] table, int[] t) {
         double[] v = new double[t.length];
         for (int i = 0; i < t.length; i++) v[i] = table[t[i]];
-        return Nd4j.createFromArray(v).castTo(dtype);
+        return v;
+    }
+
+    /** table[t_i] per sample, cast to dtype, as a (N) vector for broadcasting along dimension 0. */
+    static INDArray gather(double[] table, int[] t, DataType dtype) {
+        return Nd4j.createFromArray(at(table, t)).castTo(dtype);
+    }
+
+    /** out = v_i * x_i per sample, v cast to x's type first (the reference's _extract_into_tensor). */
+    static INDArray perSample(double[] v, INDArray x) {
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+        return Broadcast.mul(x, Nd4j.createFromArray(v).castTo(x.dataType()), out, 0);
     }
 
     /** out = coef[t_i] * x per sample. */
     static INDArray scale(double[] table, int[] t, INDArray x) {
-        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
-        return Broadcast.mul(x, gather(table, t, x.dataType()), out, 0);
+        return perSample(at(table, t), x);
     }
 
     /** x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) noise. */
@@ -179,7 +189,9 @@ public final class GaussianDiffusion {
     public INDArray ddpmStep(INDArray modelOutput, INDArray xt, int[] t, INDArray z) {
         Prediction p = predict(modelOutput, xt, t);
         INDArray std = org.nd4j.linalg.ops.transforms.Transforms.exp(p.logVariance().mul(0.5), false);
-        return Broadcast.mul(std.muli(z), nonZero(t, xt.dataType()), std, 0).addi(p.mean());
+        double[] nonZero = new double[t.length];
+        for (int i = 0; i < t.length; i++) nonZero[i] = t[i] != 0 ? 1 : 0;
+        return perSample(nonZero, std.muli(z)).addi(p.mean());
     }
 
     /** One DDIM step (eta = 0 is deterministic; z is used only when eta > 0). */
@@ -197,20 +209,9 @@ public final class GaussianDiffusion {
             prevCoef[i] = Math.sqrt(abPrev);
             epsCoef[i] = Math.sqrt(1 - abPrev - s * s);
         }
-        INDArray out = scale(prevCoef, identity(t.length), p.x0()).addi(scale(epsCoef, identity(t.length), eps));
-        if (eta > 0) out.addi(scale(sigma, identity(t.length), z));
+        INDArray out = perSample(prevCoef, p.x0()).addi(perSample(epsCoef, eps));
+        if (eta > 0) out.addi(perSample(sigma, z));
         return out;
     }
 
-    private static int[] identity(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = i;
-        return out;
-    }
-
-    private static INDArray nonZero(int[] t, DataType dtype) {
-        double[] v = new double[t.length];
-        for (int i = 0; i < t.length; i++) v[i] = t[i] != 0 ? 1 : 0;
-        return Nd4j.createFromArray(v).castTo(dtype);
-    }
 }

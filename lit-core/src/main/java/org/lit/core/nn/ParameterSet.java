@@ -140,8 +140,18 @@ public final class ParameterSet {
 
     /** A copy of every parameter by name, in state-dict order (for writing files). */
     public Map<String, INDArray> toMap() {
+        return toMap(values, "");
+    }
+
+    /**
+     * A copy of another flat buffer of this layout (EMA weights, optimizer moments) by parameter
+     * name plus suffix, each window shaped as its parameter.
+     */
+    public Map<String, INDArray> toMap(INDArray flat, String suffix) {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (Param p : byName.values()) out.put(p.name, p.value().dup('c'));
+        for (Param p : byName.values()) {
+            out.put(p.name + suffix, flat.get(NDArrayIndex.interval(p.offset, p.offset + p.length())).dup('c').reshape('c', p.shape));
+        }
         return out;
     }
 
