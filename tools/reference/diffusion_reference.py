@@ -78,7 +78,7 @@ class Diffusion:
         e = lambda a: self.ext(a, t, xt.shape, xt.dtype)
         return e(self.coef1) * x0 + e(self.coef2) * xt, e(self.post_var), e(self.post_logvar)
 
-    def p_mean_variance(self, out, x, t):
+    def p_mean_variance(self, out, x, t, clip_denoised=False):
         c = x.shape[1]
         eps, v = out[:, :c], out[:, c:]
         e = lambda a: self.ext(a, t, x.shape, x.dtype)
@@ -86,6 +86,8 @@ class Diffusion:
         frac = (v + 1) / 2
         logvar = frac * max_log + (1 - frac) * min_log
         x0 = e(self.sqrt_recip_ac) * x - e(self.sqrt_recipm1_ac) * eps
+        if clip_denoised:
+            x0 = x0.clamp(-1, 1)
         mean, _, _ = self.q_posterior(x0, x, t)
         return mean, logvar, x0, eps
 
@@ -127,8 +129,8 @@ def training_losses(d, out, x0, xt, t, noise):
     return mse, vb, mse + vb
 
 
-def ddim_step(d, out, x, t, eta=0.0, noise=None):
-    mean, logvar, x0, _ = d.p_mean_variance(out, x, t)
+def ddim_step(d, out, x, t, eta=0.0, noise=None, clip_denoised=False):
+    mean, logvar, x0, _ = d.p_mean_variance(out, x, t, clip_denoised)
     e = lambda a: d.ext(a, t, x.shape, x.dtype)
     eps = (e(d.sqrt_recip_ac) * x - x0) / e(d.sqrt_recipm1_ac)
     ab, ab_prev = e(d.ac), e(d.ac_prev)

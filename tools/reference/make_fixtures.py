@@ -132,11 +132,16 @@ def diffusion_fixtures():
         for i in reversed(range(d25.num_timesteps)):
             ts = torch.tensor([i, i])
             x = dr.ddim_step(d25, model(x, torch.tensor([d25.timestep_map[i]] * 2), y), x, ts)
+    # clip_denoised (pixel space): x0 clamped to [-1, 1] before the posterior; no random draws.
+    m250c, _, _, _ = d250.p_mean_variance(out.detach(), xt, t250, clip_denoised=True)
+    ddpm_clipped = m250c + (t250 != 0).double().view(-1, 1, 1, 1) * torch.exp(0.5 * lv250) * z
+    ddim_clipped = dr.ddim_step(d250, out.detach(), xt, t250, clip_denoised=True)
     np.savez(os.path.join(OUT, "diffusion.npz"), x0=x0.numpy(), noise=noise.numpy(), t=t.numpy(), out=out.detach().numpy(),
              xt=xt.numpy(), post_mean=mean.numpy(), post_logvar=logvar.numpy(), mse=mse.detach().numpy(),
              vb=vb.detach().numpy(), loss=loss.detach().numpy(), grad_out=out.grad.numpy(), p_mean=p_mean.numpy(),
              p_logvar=p_logvar.numpy(), p_x0=p_x0.numpy(), betas250=d250.betas, t250=t250.numpy(), z=z.numpy(), ddpm250=ddpm.numpy(),
              ddim_start=start.numpy(), ddim_y=y.numpy(), ddim_final=x.numpy(),
+             ddpm250_clipped=ddpm_clipped.numpy(), ddim250_clipped=ddim_clipped.numpy(),
              **{"spaced_" + k.replace(",", "_"): v for k, v in spaced.items()})
 
 

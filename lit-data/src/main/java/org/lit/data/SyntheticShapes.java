@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 
 /**
  * A small class-conditional image set the project makes itself: one coloured shape per class on a
- * dark, slightly tinted background, with random position, size and shade. Written as an
+ * dark, slightly tinted background, near the centre, with random offset, size and shade. The shapes
+ * stay large and near the centre so that a tiny model learns them within the demo's few minutes;
+ * the jitter keeps it from memorising four pictures. Written as an
  * ImageNet-style folder DIR/train/<class>/<n>.png, deterministic for a seed.
  */
 public final class SyntheticShapes {
@@ -44,8 +46,9 @@ public final class SyntheticShapes {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(new Color(rng.nextInt(10, 50), rng.nextInt(10, 50), rng.nextInt(10, 50)));
         g.fillRect(0, 0, size, size);
-        int r = rng.nextInt(size / 5, size / 3);
-        int cx = rng.nextInt(r, size - r), cy = rng.nextInt(r, size - r);
+        int r = rng.nextInt(size / 4, size / 3 + 1);
+        int jitter = size / 8;
+        int cx = size / 2 + rng.nextInt(-jitter, jitter + 1), cy = size / 2 + rng.nextInt(-jitter, jitter + 1);
         int shade = rng.nextInt(180, 256);
         switch (cls) {
             case 0 -> {

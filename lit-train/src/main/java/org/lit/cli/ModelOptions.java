@@ -23,9 +23,15 @@ final class ModelOptions {
 
     /** defaults lie under the config file; --model and --set lie over it. */
     Config resolve(String... defaults) {
+        return resolve(List.of(), defaults);
+    }
+
+    /** As resolve, with the command's own settings over the user's. */
+    Config resolve(List<String> commandSettings, String... defaults) {
         List<String> all = new ArrayList<>();
         if (model != null) all.add("model.name=\"" + model + "\"");
         all.addAll(overrides);
+        all.addAll(commandSettings);
         return Configs.load(List.of(defaults), config, all);
     }
 

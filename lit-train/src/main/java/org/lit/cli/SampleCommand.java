@@ -49,6 +49,9 @@ final class SampleCommand implements Runnable {
     @Option(names = "--cfg-scale", defaultValue = "1.0", description = "classifier-free guidance scale; 1 = none (default: ${DEFAULT-VALUE})")
     double cfgScale;
 
+    @Option(names = "--clip-denoised", description = "clamp each step's x0 estimate to [-1, 1] (pixel-space models; DiT's latents are sampled unclipped)")
+    boolean clipDenoised;
+
     @Option(names = "--raw", description = "write the sampler's output in model space (float32 `samples`, N x C x H x W) to an .npz")
     boolean raw;
 
@@ -71,7 +74,7 @@ final class SampleCommand implements Runnable {
         INDArray z = noise == null ? Sampler.noise(seed, y.length, config) : startNoise(config, y.length);
         GaussianDiffusion d = GaussianDiffusion.respaced(String.valueOf(steps));
         long start = System.nanoTime();
-        INDArray samples = Sampler.run(model, d, z, y, cfgScale, sampler.equals("ddpm"), seed);
+        INDArray samples = Sampler.run(model, d, z, y, new Sampler.Options(sampler.equals("ddpm"), cfgScale, clipDenoised, seed));
         System.out.printf("%d samples, %s %d steps, cfg %.2f: %.1f s%n", y.length, sampler, steps, cfgScale, (System.nanoTime() - start) / 1e9);
         try {
             write(samples, npz);

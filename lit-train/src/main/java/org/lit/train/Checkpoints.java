@@ -132,6 +132,13 @@ public final class Checkpoints {
         }
     }
 
+    /** The checkpoint of one step; an error if it is missing, incomplete or damaged. */
+    public Loaded load(long step) throws IOException {
+        Path folder = new Path(dir, folderName(step));
+        if (!fs.exists(new Path(folder, COMPLETE))) throw new IOException("checkpoint " + folder + " is missing or has no COMPLETE marker");
+        return load(folder);
+    }
+
     @SuppressWarnings("unchecked")
     private Loaded load(Path folder) throws IOException {
         Map<String, String> sums;

@@ -20,9 +20,11 @@ public final class Sampler {
         return gaussian(new SplittableRandom(seed), new long[] {n, c.inChannels(), c.inputSize(), c.inputSize()});
     }
 
-    /** Deterministic DDIM (eta 0) from x, conditional on labels y. */
-    public static INDArray ddim(DiffusionTransformer model, GaussianDiffusion d, INDArray x, int[] y) {
-        return run(model, d, x, y, 1.0, false, 0);
+    /**
+     * How to sample: DDPM (ancestral) or deterministic DDIM (eta 0); the guidance scale (1 = none);
+     * clip_denoised (x0 clamped to [-1, 1], for pixel space); the seed of DDPM's step noise.
+     */
+    public record Options(boolean ddpm, double cfgScale, boolean clipDenoised, long seed) {
     }
 
     /**
@@ -30,7 +32,8 @@ public final class Sampler {
      * [y; null], the model runs forward_with_cfg, and the first half is returned. DDPM draws its
      * per-step noise (over the whole batch, as the reference) from a stream fixed by the seed.
      */
-    public static INDArray run(DiffusionTransformer model, GaussianDiffusion d, INDArray z, int[] y, double cfgScale, boolean ddpm, long seed) {
+    public static INDArray run(DiffusionTransformer model, GaussianDiffusion d, INDArray z, int[] y, Options o) {
+        double cfgScale = o.cfgScale();
         boolean guided = cfgScale > 1.0;
         int n = y.length;
         INDArray x = guided ? Nd4j.concat(0, z, z) : z;
@@ -39,7 +42,7 @@ public final class Sampler {
             labels = java.util.Arrays.copyOf(y, 2 * n);
             java.util.Arrays.fill(labels, n, 2 * n, model.nullClass());
         }
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        SplittableRandom rng = new SplittableRandom(o.seed() ^ 0x5DEECE66DL);
         for (int i = d.numTimesteps() - 1; i >= 0; i--) {
             int[] t = new int[labels.length];
             java.util.Arrays.fill(t, i);
@@ -47,7 +50,8 @@ public final class Sampler {
             // One step's intermediates live in the step workspace; only the new x leaves it.
             try (MemoryWorkspace ws = StepScope.open()) {
                 INDArray out = guided ? model.forwardWithCfg(x, original, labels, cfgScale) : model.forward(x, original, labels);
-                x = (ddpm ? d.ddpmStep(out, x, t, gaussian(rng, x.shape())) : d.ddimStep(out, x, t, 0.0, null)).detach();
+                x = (o.ddpm() ? d.ddpmStep(out, x, t, gaussian(rng, x.shape()), o.clipDenoised())
+                        : d.ddimStep(out, x, t, 0.0, null, o.clipDenoised())).detach();
             }
         }
         return guided ? x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n), org.nd4j.linalg.indexing.NDArrayIndex.all(),

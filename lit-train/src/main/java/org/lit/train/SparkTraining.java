@@ -3,31 +3,52 @@ package org.lit.train;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
+import org.apache.spark.resource.ResourceInformation;
 import org.lit.core.config.ModelConfigs;
+import org.lit.train.allreduce.AllReduce;
+import org.lit.train.allreduce.Transport;
+import org.lit.train.allreduce.Transports;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * Runs the trainer as a Spark job: on the embedded `local` master when started with `java -jar`,
- * or on whatever master spark-submit provides. One task trains for now; the barrier stage of W
- * data-parallel tasks replaces it with the Spark runtime (DESIGN.md, data flow of a training job).
+ * The training job on Spark (DESIGN.md, data flow of a training job): a barrier stage of W tasks,
+ * one per worker. Each task takes its GPU from the task's resources, builds the trainer, publishes
+ * its all-reduce offer through the barrier's allGather and joins the others; gradients then move
+ * between the tasks themselves, never through the driver. A failed task fails the stage; Spark
+ * runs it again (as its retry settings allow) and every task resumes from the latest COMPLETE
+ * checkpoint. The same code serves local[W], a standalone cluster, YARN and Kubernetes.
  */
 public final class SparkTraining {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkTraining.class);
+
     private SparkTraining() {
     }
 
-    /** What the task returns to the driver. */
-    public record Summary(long steps, double lastLoss, double seconds) implements Serializable {
+    /** What rank 0 reports to the driver. */
+    public record Summary(int rank, int attempt, long steps, double lastLoss, double seconds, double allReduceSeconds, int workers, String transport) implements Serializable {
     }
 
+    /** Runs the job with the Spark settings spark-submit (or -Dspark.*) provides; local[1] without a master. */
     public static Summary run(Config config, String runDir) {
-        SparkConf conf = new SparkConf().setAppName("lit train " + runDir).setIfMissing("spark.master", "local[1]");
+        return run(new SparkConf(), config, runDir);
+    }
+
+    public static Summary run(SparkConf base, Config config, String runDir) {
+        SparkConf conf = base.clone().setAppName("lit train " + runDir).setIfMissing("spark.master", "local[1]");
         if (conf.get("spark.master").startsWith("local")) {
             // The embedded master needs no network beyond loopback, and no web UI.
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "localhost")
@@ -35,12 +56,33 @@ public final class SparkTraining {
         }
         String rendered = config.root().render(ConfigRenderOptions.concise());
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            return sc.parallelize(List.of(0), 1).map(new Task(rendered, runDir)).collect().get(0);
+            int workers = workers(ParallelConfig.from(config).workers(), sc);
+            LOG.info("training on {} worker(s), master {}", workers, conf.get("spark.master"));
+            // The shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
+            // map stage as a whole (a failed barrier result stage it would abort).
+            List<Summary> ranks = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).rdd().barrier()
+                    .mapPartitions(new Task(rendered, runDir), false, ClassTag$.MODULE$.apply(Summary.class)).toJavaRDD().repartition(1).collect();
+            return ranks.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
         }
     }
 
-    /** The training task: rebuilds the config on the executor and trains. */
-    private static final class Task implements Function<Integer, Summary> {
+    /**
+     * train.workers, or with 0 one task per slot: GPUs when executors have them
+     * (executor GPUs / task GPUs per executor), otherwise Spark's default parallelism (local[W]: W).
+     */
+    static int workers(int configured, JavaSparkContext sc) {
+        if (configured > 0) return configured;
+        SparkConf c = sc.getConf();
+        double executorGpus = c.getDouble("spark.executor.resource.gpu.amount", 0);
+        if (executorGpus > 0) {
+            int executors = c.getInt("spark.executor.instances", Math.max(1, sc.sc().getExecutorIds().size()));
+            return (int) (executors * executorGpus / c.getDouble("spark.task.resource.gpu.amount", 1));
+        }
+        return sc.defaultParallelism();
+    }
+
+    /** One worker: rebuilds the config on the executor, joins the all-reduce and trains. */
+    private static final class Task extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Summary>> implements Serializable {
         private final String config;
         private final String runDir;
 
@@ -50,11 +92,22 @@ public final class SparkTraining {
         }
 
         @Override
-        public Summary call(Integer ignored) {
+        public scala.collection.Iterator<Summary> apply(scala.collection.Iterator<Integer> ignored) {
+            BarrierTaskContext ctx = BarrierTaskContext.get();
+            int rank = ctx.partitionId();
+            ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
+            if (gpu != null) Nd4j.getAffinityManager().unsafeSetDevice(Integer.parseInt(gpu.addresses()[0]));
             Config c = ConfigFactory.parseString(config).resolve();
-            try {
-                Trainer.Result r = new Trainer(c, ModelConfigs.fromConfig(c), runDir).run();
-                return new Summary(r.steps(), r.lastLoss(), r.seconds());
+            ParallelConfig p = ParallelConfig.from(c);
+            String address = ctx.getTaskInfos()[rank].address();
+            String host = address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
+            Transport transport = Transports.open(p.transport(), Nd4j.getBackend().getClass().getSimpleName(), host, p.timeout(), p.bucketBytes());
+            List<String> offers = List.of(ctx.allGather(transport.offer(rank)));
+            int attempt = ctx.stageAttemptNumber() + ctx.attemptNumber();
+            try (AllReduce allReduce = transport.join(rank, offers)) {
+                Trainer.Result r = new Trainer(c, ModelConfigs.fromConfig(c), runDir, new Worker(allReduce, attempt)).run();
+                Summary summary = new Summary(rank, attempt, r.steps(), r.lastLoss(), r.seconds(), r.allReduceSeconds(), offers.size(), allReduce.transport());
+                return JavaConverters.asScalaIterator(List.of(summary).iterator());
             } catch (IOException e) {
                 throw new UncheckedIOException("run directory " + runDir + ": " + e.getMessage(), e);
             }

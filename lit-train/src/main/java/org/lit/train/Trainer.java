@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.lit.core.config.ConfigError;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.diffusion.TrainingLoss;
@@ -25,12 +26,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The single-process training loop: DiT's recipe (AdamW, EMA, MSE + VB on uniformly drawn t, label
- * dropout) with global batches split into micro-batches, deterministic draws, resumable
- * checkpoints, metrics.jsonl, a progress line and a sample grid from the EMA weights.
+ * The training loop of one worker: DiT's recipe (AdamW, EMA, MSE + VB on uniformly drawn t, label
+ * dropout) on this rank's share of every global batch, split into micro-batches; gradients summed
+ * over all workers by the all-reduce, so every rank takes the same optimizer step. Deterministic
+ * draws, resumable checkpoints; rank 0 writes metrics.jsonl, the progress line, checkpoints and
+ * the sample grid from the EMA weights.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -45,18 +49,32 @@ public final class Trainer {
     private final Ema ema;
     private final Checkpoints checkpoints;
     private final ImageFolder data;
+    private final Worker worker;
+    private final ParallelConfig parallel;
     private long step;
+    private double allReduceSeconds;
 
-    /** What a finished run reports. */
-    public record Result(long steps, double lastLoss, double seconds) {
+    /** What a finished run reports: seconds of training, of which allReduceSeconds summing gradients. */
+    public record Result(long steps, double lastLoss, double seconds, double allReduceSeconds) {
     }
 
+    /** A trainer that is the whole job (one worker). */
     public Trainer(Config config, ModelConfig modelConfig, String run) {
+        this(config, modelConfig, run, Worker.alone());
+    }
+
+    public Trainer(Config config, ModelConfig modelConfig, String run, Worker worker) {
         this.config = config;
+        this.worker = worker;
+        this.parallel = ParallelConfig.from(config);
         this.modelConfig = modelConfig;
         this.train = TrainConfig.from(config);
         this.run = run;
         this.data = validate(config, modelConfig);
+        if (train.globalBatch() % (worker.world() * train.microBatch()) != 0) {
+            throw new ConfigError("train.global-batch", "train.global-batch " + train.globalBatch() + " must split into " + worker.world()
+                    + " workers x whole micro-batches of " + train.microBatch());
+        }
         this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
         model.parameters().initialize(train.seed());
         this.optimizer = new AdamW(model.parameters(), 0.9, 0.999, 1e-8, train.weightDecay());
@@ -87,16 +105,19 @@ public final class Trainer {
         for (String section : new String[] {"model", "train", "data"}) {
             c.getConfig(section).entrySet().forEach(e -> out.put(section + "." + e.getKey(), e.getValue().render(ConfigRenderOptions.concise())));
         }
-        for (String free : new String[] {"train.steps", "train.checkpoint-every", "train.keep-checkpoints", "train.log-every",
-                "train.sample-every", "train.sample-steps", "train.on-nan", "data.path"}) out.remove(free);
+        // What may change between attempts: lengths, logging, and the job's shape (the draws do
+        // not depend on the worker count; only the order of float sums does).
+        for (String free : new String[] {"train.steps", "train.checkpoint-every", "train.workers", "train.allreduce.transport",
+                "train.allreduce.timeout", "train.allreduce.bucket-mb", "train.fault.kill-rank", "train.fault.at-step", "train.keep-checkpoints", "train.log-every",
+                "train.sample-every", "train.sample-steps", "train.sample-cfg-scale", "train.on-nan", "data.path"}) out.remove(free);
         return out;
     }
 
     public Result run() throws IOException {
         FileSystem fs = checkpoints.fileSystem();
-        writeText(fs, new Path(run, "config.conf"), config.root().render(ConfigRenderOptions.defaults().setOriginComments(false)));
+        if (worker.leader()) writeText(fs, new Path(run, "config.conf"), config.root().render(ConfigRenderOptions.defaults().setOriginComments(false)));
         resume();
-        try (MetricsLog metrics = MetricsLog.open(fs, new Path(run, "metrics.jsonl"), step)) {
+        try (MetricsLog metrics = worker.leader() ? MetricsLog.open(fs, new Path(run, "metrics.jsonl"), step) : null) {
             return train(fs, metrics);
         }
     }
@@ -108,6 +129,10 @@ public final class Trainer {
         int perEpoch = data.size() / train.globalBatch();
         Map<String, Double> window = new LinkedHashMap<>();
         while (step < train.steps()) {
+            if (parallel.kills(worker.rank(), step + 1, worker.attempt())) {
+                throw new TrainingError("injected fault: rank " + worker.rank() + " dies before step " + (step + 1)
+                        + " (train.fault.kill-rank / train.fault.at-step, first attempt only)");
+            }
             double[] terms = step(perEpoch);                       // loss, mse, vb, grad norm
             if (!Double.isFinite(terms[0])) {
                 if (!train.skipNan()) {
@@ -126,6 +151,7 @@ public final class Trainer {
             window.merge("n", 1.0, Double::sum);
             step++;
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (!worker.leader()) continue;
             if (step % train.logEvery() == 0 || step == train.steps()) {
                 log(metrics, window, terms[3], seconds, first);
                 window.clear();
@@ -133,9 +159,11 @@ public final class Trainer {
             if (step % train.checkpointEvery() == 0 || step == train.steps()) checkpoint();
             if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) sampleGrid(fs);
         }
-        metrics.flush();
-        plot(fs);
-        return new Result(step, lastLoss, (System.nanoTime() - start) / 1e9);
+        if (worker.leader()) {
+            metrics.flush();
+            plot(fs);
+        }
+        return new Result(step, lastLoss, (System.nanoTime() - start) / 1e9, allReduceSeconds);
     }
 
     private void plot(FileSystem fs) throws IOException {
@@ -147,15 +175,18 @@ public final class Trainer {
         }
     }
 
-    /** One optimizer step over a global batch; returns {loss, mse, vb, grad norm}. */
+    /**
+     * One optimizer step over a global batch, of which this rank computes positions
+     * [rank * gb / W, (rank + 1) * gb / W); returns {loss, mse, vb, grad norm} of the whole batch.
+     */
     private double[] step(int perEpoch) {
-        int gb = train.globalBatch(), mb = train.microBatch();
+        int gb = train.globalBatch(), mb = train.microBatch(), share = gb / worker.world();
         long epoch = step / perEpoch;
         int[] order = SampleDraws.epochOrder(train.seed(), epoch, data.size());
         int base = (int) (step % perEpoch) * gb;
         double loss = 0, mse = 0, vb = 0;
         model.parameters().zeroGrads();
-        for (int from = 0; from < gb; from += mb) {
+        for (int from = worker.rank() * share; from < (worker.rank() + 1) * share; from += mb) {
             try (MemoryWorkspace ws = StepScope.open()) {
                 MicroBatch b = microBatch(order, base, from, mb);
                 INDArray x0 = Nd4j.create(b.images, new long[] {mb, 3, train.imageSize(), train.imageSize()}, 'c');
@@ -170,6 +201,15 @@ public final class Trainer {
                 vb += terms.meanVb() * mb / gb;
             }
         }
+        // Each rank's gradient and terms are its share of the global mean; their sum is the mean.
+        long t0 = System.nanoTime();
+        worker.allReduce().sum(model.parameters().grads());
+        INDArray sums = Nd4j.createFromArray(loss, mse, vb);
+        worker.allReduce().sum(sums);
+        allReduceSeconds += (System.nanoTime() - t0) / 1e9;
+        loss = sums.getDouble(0);
+        mse = sums.getDouble(1);
+        vb = sums.getDouble(2);
         if (!Double.isFinite(loss)) return new double[] {loss, mse, vb, Double.NaN};
         double norm = GradientClipping.clip(model.parameters().grads(), train.gradClip());
         optimizer.step(train.lrAt(step));
@@ -198,6 +238,13 @@ public final class Trainer {
 
     private void resume() throws IOException {
         var latest = checkpoints.latest();
+        // Every rank resumes from rank 0's choice: a dying attempt may have completed a newer
+        // checkpoint between the ranks' looks. The sum over ranks broadcasts rank 0's step.
+        long mine = latest.map(Checkpoints.Loaded::step).orElse(-1L);
+        INDArray chosen = Nd4j.createFromArray(worker.leader() ? (double) mine : 0.0);
+        worker.allReduce().sum(chosen);
+        long agreed = (long) chosen.getDouble(0);
+        if (agreed != mine) latest = agreed < 0 ? Optional.empty() : Optional.of(checkpoints.load(agreed));
         if (latest.isEmpty()) return;
         Checkpoints.Loaded c = latest.get();
         @SuppressWarnings("unchecked") Map<String, String> saved = (Map<String, String>) c.state().get("config");
@@ -239,7 +286,7 @@ public final class Trainer {
         state.put("step", step);
         state.put("optimizer_steps", optimizer.steps());
         state.put("seed", train.seed());
-        state.put("world_size", 1);
+        state.put("world_size", worker.world());
         state.put("config", trajectoryKeys(config));
         checkpoints.write(step, model.parameters().toMap(), emaMap, opt, state, train.keepCheckpoints());
     }
@@ -257,6 +304,7 @@ public final class Trainer {
         m.put("lr", train.lrAt(step - 1));
         m.put("images_per_sec", rate);
         m.put("seconds", seconds);
+        m.put("allreduce_seconds", allReduceSeconds);
         metrics.write(m);
         double eta = (train.steps() - step) * seconds / Math.max(1, done);
         LOG.info(String.format("step %d/%d  loss %.4f (mse %.4f, vb %.4f)  %.1f img/s  ETA %s", step, train.steps(), m.get("loss"), m.get("mse"),
@@ -268,7 +316,7 @@ public final class Trainer {
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 
-    /** 8 samples of every class from the EMA weights, DDIM from noise fixed by the seed. */
+    /** 8 samples of every class from the EMA weights, DDIM from noise fixed by the seed, guided by train.sample-cfg-scale. */
     private void sampleGrid(FileSystem fs) throws IOException {
         DiffusionTransformer emaModel = new DiffusionTransformer(modelConfig, DataType.FLOAT);
         emaModel.parameters().values().assign(ema.weights());
@@ -276,7 +324,9 @@ public final class Trainer {
         int[] y = new int[classes * per];
         for (int i = 0; i < y.length; i++) y[i] = i / per;
         INDArray x = Sampler.noise(train.seed(), y.length, modelConfig);
-        INDArray images = Sampler.ddim(emaModel, GaussianDiffusion.respaced("ddim" + train.sampleSteps()), x, y);
+        // Pixel space: x0 estimates are clamped to the image range, as ADM samples pixels.
+        Sampler.Options how = new Sampler.Options(false, train.sampleCfgScale(), true, train.seed());
+        INDArray images = Sampler.run(emaModel, GaussianDiffusion.respaced("ddim" + train.sampleSteps()), x, y, how);
         Path png = new Path(run, String.format("samples/step-%08d.png", step));
         try (FSDataOutputStream out = fs.create(png, true)) {
             SampleGrid.write(images, per, out);

@@ -4,16 +4,13 @@ import com.typesafe.config.Config;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lit.core.config.Configs;
 import org.lit.core.config.ModelConfigs;
-import org.lit.core.io.Safetensors;
 import org.lit.data.SyntheticShapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -34,22 +31,13 @@ class TrainerTest {
         SyntheticShapes.write(data, 10, 32, 0);
     }
 
-    private static Config config(String... extra) {
-        List<String> sets = new ArrayList<>(List.of("model.name=LiT-S/8", "model.input-size=32", "model.in-channels=3",
-                "model.hidden-size=64", "model.depth=2", "model.num-classes=4", "data.path=\"" + data.resolve("train") + "\"",
-                "train.global-batch=8", "train.micro-batch=8", "train.lr=1e-3", "train.ema-decay=0.9", "train.log-every=1",
-                "train.checkpoint-every=3", "train.keep-checkpoints=5", "train.sample-steps=2"));
-        sets.addAll(List.of(extra));
-        return Configs.load(null, sets);
-    }
-
     private static Trainer.Result train(Path run, String... extra) throws Exception {
-        Config c = config(extra);
+        Config c = TinyRun.config(data, extra);
         return new Trainer(c, ModelConfigs.fromConfig(c), run.toString()).run();
     }
 
     private static Map<String, INDArray> tensors(Path run, long step, String file) {
-        return Safetensors.read(run.resolve("checkpoints").resolve(Checkpoints.folderName(step)).resolve(file));
+        return TinyRun.tensors(run, step, file);
     }
 
     @Test

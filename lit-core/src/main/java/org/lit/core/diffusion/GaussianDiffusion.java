@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * DiT's Gaussian diffusion (REFERENCE.md section 2): linear betas over T = 1000 steps, epsilon
@@ -168,8 +169,12 @@ public final class GaussianDiffusion {
         return Broadcast.add(out, gather(table, t, like.dataType()), out, 0);
     }
 
-    /** The model's distribution p(x_{t-1} | x_t) from a (N, 2C, H, W) output: learned-range variance. */
-    public Prediction predict(INDArray modelOutput, INDArray xt, int[] t) {
+    /**
+     * The model's distribution p(x_{t-1} | x_t) from a (N, 2C, H, W) output: learned-range variance.
+     * With clipDenoised the x0 estimate is clamped to [-1, 1] before the posterior mean, as the
+     * reference's clip_denoised (meant for pixel space; DiT samples latents unclipped).
+     */
+    public Prediction predict(INDArray modelOutput, INDArray xt, int[] t, boolean clipDenoised) {
         long c = xt.size(1);
         INDArray eps = modelOutput.get(NDArrayIndex.all(), NDArrayIndex.interval(0, c), NDArrayIndex.all(), NDArrayIndex.all()).dup();
         INDArray v = modelOutput.get(NDArrayIndex.all(), NDArrayIndex.interval(c, 2 * c), NDArrayIndex.all(), NDArrayIndex.all()).dup();
@@ -178,6 +183,7 @@ public final class GaussianDiffusion {
         INDArray frac = v.add(1.0).divi(2.0);
         INDArray logVariance = frac.mul(maxLog).addi(frac.rsub(1.0).muli(minLog));
         INDArray x0 = scale(sqrtRecipAlphasCumprod, t, xt).subi(scale(sqrtRecipM1AlphasCumprod, t, eps));
+        if (clipDenoised) Transforms.min(Transforms.max(x0, -1.0, false), 1.0, false);
         return new Prediction(posteriorMean(x0, xt, t), logVariance, x0, eps);
     }
 
@@ -186,17 +192,17 @@ public final class GaussianDiffusion {
     }
 
     /** One ancestral (DDPM) step: mean + [t != 0] exp(logvar / 2) z. */
-    public INDArray ddpmStep(INDArray modelOutput, INDArray xt, int[] t, INDArray z) {
-        Prediction p = predict(modelOutput, xt, t);
-        INDArray std = org.nd4j.linalg.ops.transforms.Transforms.exp(p.logVariance().mul(0.5), false);
+    public INDArray ddpmStep(INDArray modelOutput, INDArray xt, int[] t, INDArray z, boolean clipDenoised) {
+        Prediction p = predict(modelOutput, xt, t, clipDenoised);
+        INDArray std = Transforms.exp(p.logVariance().mul(0.5), false);
         double[] nonZero = new double[t.length];
         for (int i = 0; i < t.length; i++) nonZero[i] = t[i] != 0 ? 1 : 0;
         return perSample(nonZero, std.muli(z)).addi(p.mean());
     }
 
     /** One DDIM step (eta = 0 is deterministic; z is used only when eta > 0). */
-    public INDArray ddimStep(INDArray modelOutput, INDArray xt, int[] t, double eta, INDArray z) {
-        Prediction p = predict(modelOutput, xt, t);
+    public INDArray ddimStep(INDArray modelOutput, INDArray xt, int[] t, double eta, INDArray z, boolean clipDenoised) {
+        Prediction p = predict(modelOutput, xt, t, clipDenoised);
         INDArray eps = scale(sqrtRecipAlphasCumprod, t, xt).subi(p.x0());
         eps = Broadcast.div(eps, gather(sqrtRecipM1AlphasCumprod, t, xt.dataType()), eps, 0);
         double[] sigma = new double[t.length];

@@ -51,7 +51,7 @@ class GaussianDiffusionTest {
         close(xt, "xt");
         close(d.posteriorMean(F.get("x0"), F.get("xt"), t), "post_mean");
         close(d.posteriorLogVariance(t, F.get("xt")), "post_logvar");
-        GaussianDiffusion.Prediction p = d.predict(F.get("out"), F.get("xt"), t);
+        GaussianDiffusion.Prediction p = d.predict(F.get("out"), F.get("xt"), t, false);
         close(p.mean(), "p_mean");
         close(p.logVariance(), "p_logvar");
         close(p.x0(), "p_x0");
@@ -72,7 +72,18 @@ class GaussianDiffusionTest {
     void respacedAncestralStep() {
         GaussianDiffusion d = GaussianDiffusion.respaced("250");
         close(Nd4j.createFromArray(d.betas), "betas250");
-        close(d.ddpmStep(F.get("out"), F.get("xt"), ints("t250"), F.get("z")), "ddpm250");
+        close(d.ddpmStep(F.get("out"), F.get("xt"), ints("t250"), F.get("z"), false), "ddpm250");
+    }
+
+    /** clip_denoised: x0 clamped to [-1, 1] before the posterior, in both samplers. */
+    @Test
+    void clippedStepsOfBothSamplers() {
+        GaussianDiffusion d = GaussianDiffusion.respaced("250");
+        int[] t = ints("t250");
+        close(d.ddpmStep(F.get("out"), F.get("xt"), t, F.get("z"), true), "ddpm250_clipped");
+        close(d.ddimStep(F.get("out"), F.get("xt"), t, 0.0, null, true), "ddim250_clipped");
+        INDArray x0 = d.predict(F.get("out"), F.get("xt"), t, true).x0();
+        assertEquals(1.0, x0.amaxNumber().doubleValue(), 0.0, "the random output's x0 estimate reaches past 1 and is clamped");
     }
 
     /** 25 DDIM steps driven by the tiny DiT fixture from fixed noise, model called with original t. */
@@ -85,7 +96,7 @@ class GaussianDiffusionTest {
         int[] y = ints("ddim_y");
         for (int i = d.numTimesteps() - 1; i >= 0; i--) {
             int[] t = {i, i};
-            x = d.ddimStep(model.forward(x, d.originalTimesteps(t), y), x, t, 0.0, null);
+            x = d.ddimStep(model.forward(x, d.originalTimesteps(t), y), x, t, 0.0, null, false);
         }
         close(x, "ddim_final");
     }

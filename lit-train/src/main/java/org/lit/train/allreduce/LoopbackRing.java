@@ -1,0 +1,49 @@
+package org.lit.train.allreduce;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiFunction;
+
+/** W threads of this process joined by a TCP ring on loopback: for the all-reduce benchmark and tests. */
+public final class LoopbackRing {
+    private LoopbackRing() {
+    }
+
+    /** Runs body(rank, allReduce) on W threads at once; returns each rank's result, in rank order. */
+    public static <T> List<T> run(int world, Duration timeout, long bucketBytes, BiFunction<Integer, AllReduce, T> body) {
+        List<TcpTransport> transports = new ArrayList<>();
+        List<String> offers = new ArrayList<>();
+        for (int r = 0; r < world; r++) {
+            TcpTransport t = new TcpTransport("127.0.0.1", timeout, bucketBytes);
+            offers.add(t.offer(r));
+            transports.add(t);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(world);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int r = 0; r < world; r++) {
+                int rank = r;
+                futures.add(pool.submit(() -> {
+                    try (AllReduce a = transports.get(rank).join(rank, offers)) {
+                        return body.apply(rank, a);
+                    }
+                }));
+            }
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) out.add(f.get());
+            return out;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

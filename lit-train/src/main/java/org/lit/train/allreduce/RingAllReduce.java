@@ -1,0 +1,268 @@
+package org.lit.train.allreduce;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Bandwidth-optimal ring all-reduce over TCP. The buffer is cut into buckets, each bucket into W
+ * segments; W-1 reduce-scatter steps (send one segment to the next rank, add the one received from
+ * the previous) leave rank r with the full sum of segment r+1, and W-1 all-gather steps pass the
+ * finished segments round. Every rank sends and receives 2(W-1)/W of the buffer whatever W is,
+ * and each element is summed in an order fixed by the ring, so results are deterministic.
+ *
+ * Sending and receiving run together on non-blocking channels under one selector, so no rank waits
+ * for its neighbour to drain a socket buffer; a link without progress for the timeout fails with
+ * the silent peer named instead of hanging.
+ */
+public final class RingAllReduce implements AllReduce {
+    private static final int HELLO = 0x4C695452;   // "LiTR"
+
+    private final int rank;
+    private final int world;
+    private final List<InetSocketAddress> peers;
+    private final SocketChannel toNext;
+    private final SocketChannel fromPrevious;
+    private final Selector selector;
+    private final long timeoutMillis;
+    private final long bucketBytes;
+    private ByteBuffer scratch = ByteBuffer.allocateDirect(0);
+
+    private RingAllReduce(int rank, List<InetSocketAddress> peers, SocketChannel toNext, SocketChannel fromPrevious, Selector selector,
+                          Duration timeout, long bucketBytes) {
+        this.rank = rank;
+        this.world = peers.size();
+        this.peers = peers;
+        this.toNext = toNext;
+        this.fromPrevious = fromPrevious;
+        this.selector = selector;
+        this.timeoutMillis = timeout.toMillis();
+        this.bucketBytes = bucketBytes;
+    }
+
+    /** A ring of one: the sum over a single worker is its own buffer, and nothing moves. */
+    public static RingAllReduce alone() {
+        return new RingAllReduce(0, List.of(InetSocketAddress.createUnresolved("self", 0)), null, null, null, Duration.ZERO, 1);
+    }
+
+    /** A listening socket for this rank's incoming link, bound before its address is published. */
+    public static ServerSocketChannel listen(String host) {
+        try {
+            ServerSocketChannel server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(host, 0));
+            return server;
+        } catch (IOException e) {
+            throw new AllReduceError("all-reduce: cannot listen on " + host + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Joins the ring: connects to rank+1's published address and accepts rank-1's connection on
+     * the server this rank published (and closes it). Each link starts with the sender's rank and
+     * world size, checked before any data moves.
+     */
+    public static RingAllReduce connect(int rank, List<InetSocketAddress> peers, ServerSocketChannel server, Duration timeout, long bucketBytes) {
+        int world = peers.size();
+        int next = (rank + 1) % world, previous = (rank + world - 1) % world;
+        SocketChannel toNext = null, fromPrevious = null;
+        try (server) {
+            if (world == 1) return alone();
+            toNext = dial(peers.get(next), timeout);
+            ByteBuffer hello = ByteBuffer.allocate(12).putInt(HELLO).putInt(rank).putInt(world).flip();
+            while (hello.hasRemaining()) toNext.write(hello);
+            server.socket().setSoTimeout(millis(timeout));
+            fromPrevious = server.socket().accept().getChannel();
+            fromPrevious.socket().setSoTimeout(millis(timeout));
+            byte[] got = fromPrevious.socket().getInputStream().readNBytes(12);
+            ByteBuffer b = ByteBuffer.wrap(got);
+            if (got.length != 12 || b.getInt() != HELLO || b.getInt() != previous || b.getInt() != world) {
+                throw new AllReduceError("all-reduce: rank " + rank + " expected rank " + previous + " of " + world + " to connect, but "
+                        + fromPrevious.getRemoteAddress() + " sent something else");
+            }
+            Selector selector = Selector.open();
+            for (SocketChannel c : new SocketChannel[] {toNext, fromPrevious}) {
+                c.socket().setTcpNoDelay(true);
+                c.configureBlocking(false);
+                c.register(selector, 0);
+            }
+            return new RingAllReduce(rank, peers, toNext, fromPrevious, selector, timeout, bucketBytes);
+        } catch (SocketTimeoutException e) {
+            closeQuietly(toNext, fromPrevious);
+            throw new AllReduceError("all-reduce: rank " + rank + " waited " + timeout.toMillis() / 1000.0 + " s for rank " + previous + " ("
+                    + peers.get(previous) + ") to connect; it did not");
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(toNext, fromPrevious);
+            if (e instanceof AllReduceError a) throw a;
+            throw new AllReduceError("all-reduce: rank " + rank + " cannot join the ring (next " + peers.get(next) + ", previous "
+                    + peers.get(previous) + "): " + e.getMessage());
+        }
+    }
+
+    /** Connects, retrying while the peer is not yet listening, until the timeout. */
+    private static SocketChannel dial(InetSocketAddress peer, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SocketChannel c = SocketChannel.open();
+            try {
+                c.socket().connect(peer, millis(timeout));
+                return c;
+            } catch (IOException e) {
+                c.close();
+                if (System.nanoTime() > deadline) throw e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while connecting to " + peer, ie);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void sum(INDArray values) {
+        if (world == 1) return;
+        if (!values.isVector() || values.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("all-reduce sums contiguous vectors; got shape " + java.util.Arrays.toString(values.shape()));
+        }
+        int width = values.dataType().width();
+        if (width != 4 && width != 8 || !values.dataType().isFPType()) {
+            throw new IllegalArgumentException("all-reduce sums float32 or float64 buffers; got " + values.dataType());
+        }
+        // On a GPU backend the TCP ring works on the host copy (NCCL is the transport that does not).
+        Nd4j.getAffinityManager().ensureLocation(values, AffinityManager.Location.HOST);
+        long perBucket = Math.max(world, bucketBytes / width);
+        for (long from = 0; from < values.length(); from += perBucket) {
+            int count = (int) Math.min(perBucket, values.length() - from);
+            ring(window(values, from, count), count, width);
+        }
+        Nd4j.getAffinityManager().tagLocation(values, AffinityManager.Location.HOST);
+    }
+
+    /** A native-order view of `count` elements of the array's memory from element `from` (no copy). */
+    private static ByteBuffer window(INDArray values, long from, int count) {
+        Pointer p = values.data().pointer();
+        long start = values.offset() + from;
+        Pointer w = values.dataType().width() == 4 ? new FloatPointer(p).getPointer(start).limit(count) : new DoublePointer(p).getPointer(start).limit(count);
+        return w.asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    private void ring(ByteBuffer bucket, int count, int width) {
+        int largest = (count / world + 1) * width;
+        if (scratch.capacity() < largest) scratch = ByteBuffer.allocateDirect(largest).order(ByteOrder.nativeOrder());
+        for (int k = 0; k < world - 1; k++) {                              // reduce-scatter
+            int send = Math.floorMod(rank - k, world), receive = Math.floorMod(rank - k - 1, world);
+            ByteBuffer in = scratch.clear().limit(segmentBytes(count, width, receive));
+            exchange(segment(bucket, count, width, send), in, k);
+            add(segment(bucket, count, width, receive), in.flip(), width);
+        }
+        for (int k = 0; k < world - 1; k++) {                              // all-gather
+            int send = Math.floorMod(rank + 1 - k, world), receive = Math.floorMod(rank - k, world);
+            exchange(segment(bucket, count, width, send), segment(bucket, count, width, receive), k);
+        }
+    }
+
+    private int segmentStart(int count, int s) {
+        return (int) ((long) count * s / world);
+    }
+
+    private int segmentBytes(int count, int width, int s) {
+        return (segmentStart(count, s + 1) - segmentStart(count, s)) * width;
+    }
+
+    private ByteBuffer segment(ByteBuffer bucket, int count, int width, int s) {
+        return bucket.slice(segmentStart(count, s) * width, segmentBytes(count, width, s)).order(ByteOrder.nativeOrder());
+    }
+
+    private static void add(ByteBuffer into, ByteBuffer from, int width) {
+        if (width == 4) {
+            FloatBuffer a = into.asFloatBuffer(), b = from.asFloatBuffer();
+            for (int i = 0; i < a.limit(); i++) a.put(i, a.get(i) + b.get(i));
+        } else {
+            DoubleBuffer a = into.asDoubleBuffer(), b = from.asDoubleBuffer();
+            for (int i = 0; i < a.limit(); i++) a.put(i, a.get(i) + b.get(i));
+        }
+    }
+
+    /** Sends `out` to the next rank while receiving `in` from the previous one. */
+    private void exchange(ByteBuffer out, ByteBuffer in, int step) {
+        SelectionKey write = toNext.keyFor(selector), read = fromPrevious.keyFor(selector);
+        try {
+            while (out.hasRemaining() || in.hasRemaining()) {
+                write.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : 0);
+                read.interestOps(in.hasRemaining() ? SelectionKey.OP_READ : 0);
+                if (selector.select(timeoutMillis) == 0) {
+                    int silent = in.hasRemaining() ? Math.floorMod(rank - 1, world) : (rank + 1) % world;
+                    throw new AllReduceError("all-reduce: rank " + silent + " (" + peers.get(silent) + ") stopped answering: no progress for "
+                            + timeoutMillis / 1000.0 + " s in ring step " + step + " (rank " + rank + " of " + world + ")");
+                }
+                selector.selectedKeys().clear();
+                if (out.hasRemaining() && write.isWritable()) toNext.write(out);
+                if (in.hasRemaining() && read.isReadable() && fromPrevious.read(in) < 0) {
+                    int previous = Math.floorMod(rank - 1, world);
+                    throw new AllReduceError("all-reduce: rank " + previous + " (" + peers.get(previous) + ") closed its link (its task ended or failed)");
+                }
+            }
+        } catch (IOException e) {
+            int next = (rank + 1) % world, previous = Math.floorMod(rank - 1, world);
+            throw new AllReduceError("all-reduce: rank " + rank + " lost its ring link (next rank " + next + " at " + peers.get(next) + ", previous rank "
+                    + previous + " at " + peers.get(previous) + "): " + e.getMessage());
+        }
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+    }
+
+    private static void closeQuietly(SocketChannel... channels) {
+        for (SocketChannel c : channels) {
+            try {
+                if (c != null) c.close();
+            } catch (IOException ignored) {
+                // closing after a failure: the failure is what gets reported
+            }
+        }
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int worldSize() {
+        return world;
+    }
+
+    @Override
+    public String transport() {
+        return "tcp";
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(toNext, fromPrevious);
+        try {
+            if (selector != null) selector.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}

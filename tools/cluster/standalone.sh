@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A real Spark standalone cluster on loopback, started from the project's own lit.jar (no Spark
+# download): one master, N workers of one core each; then spark-submit of a `lit` command to it,
+# and everything stopped again when the command ends.
+#
+#   tools/cluster/standalone.sh [--workers N] [--executor-memory 3g] -- LIT-ARGS...
+#   tools/cluster/standalone.sh --workers 2 -- train -c conf/demo.conf --run "$PWD/runs/cluster" --set train.workers=2
+#
+# Paths in LIT-ARGS must be absolute (executors run in their own work directories).
+# Logs of the master and workers stay in $LIT_CLUSTER_LOGS (default: a temporary folder, printed).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+jar="$root/lit-train/target/lit.jar"
+workers=2
+executor_memory=3g
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workers) workers="$2"; shift 2 ;;
+    --executor-memory) executor_memory="$2"; shift 2 ;;
+    --) shift; break ;;
+    *) echo "standalone.sh: unknown option $1 (put the lit command after --)" >&2; exit 2 ;;
+  esac
+done
+[ $# -gt 0 ] || { echo "standalone.sh: no lit command given after --" >&2; exit 2; }
+[ -f "$jar" ] || { echo "standalone.sh: $jar not found; build it first: mvn -q -DskipTests package" >&2; exit 1; }
+
+opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+logs="${LIT_CLUSTER_LOGS:-$(mktemp -d -t lit-cluster.XXXXXX)}"
+mkdir -p "$logs"
+
+# Workers launch executors with SPARK_HOME/jars on the classpath: a SPARK_HOME whose jars/ is lit.jar.
+export SPARK_HOME="$logs/spark-home" SPARK_SCALA_VERSION=2.12
+mkdir -p "$SPARK_HOME/jars"
+ln -sf "$jar" "$SPARK_HOME/jars/lit.jar"
+# The daemons log at INFO (the jar's own log4j2.xml keeps Spark quiet); the master's URL is read from it.
+cat > "$logs/log4j2-daemon.properties" <<'PROPS'
+rootLogger.level = info
+rootLogger.appenderRef.out.ref = out
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
+PROPS
+daemon() { java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$jar" "$@"; }
+
+pids=()
+stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop EXIT
+
+wait_for() {  # FILE PATTERN SECONDS WHAT
+  for _ in $(seq 1 "$3"); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "standalone.sh: $4 did not start within $3 s; its log ($1) ends with:" >&2
+  tail -20 "$1" >&2
+  exit 1
+}
+
+daemon org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 >"$logs/master.log" 2>&1 &
+pids+=($!)
+wait_for "$logs/master.log" "Starting Spark master at spark://" 60 "the master"
+master=$(grep -o "spark://127.0.0.1:[0-9]*" "$logs/master.log" | head -1)
+echo "standalone.sh: master $master, logs in $logs"
+for i in $(seq 1 "$workers"); do
+  daemon org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory "$executor_memory" --webui-port 0 \
+    --work-dir "$logs/work-$i" "$master" >"$logs/worker-$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in $(seq 1 "$workers"); do wait_for "$logs/worker-$i.log" "Successfully registered with master" 60 "worker $i"; done
+echo "standalone.sh: $workers workers registered; submitting: lit $*"
+
+java $opens -cp "$jar" org.apache.spark.deploy.SparkSubmit --master "$master" --deploy-mode client --class org.lit.cli.Lit \
+  --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 --conf spark.ui.enabled=false \
+  --conf spark.executor.cores=1 --conf spark.cores.max="$workers" --conf spark.executor.memory="$executor_memory" \
+  --conf spark.scheduler.minRegisteredResourcesRatio=1.0 --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s \
+  --conf "spark.executor.extraJavaOptions=$opens" --conf spark.executorEnv.OMP_NUM_THREADS=1 \
+  "$jar" "$@"
