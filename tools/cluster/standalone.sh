@@ -41,7 +41,7 @@ appender.out.name = out
 appender.out.layout.type = PatternLayout
 appender.out.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
 PROPS
-daemon() { java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$jar" "$@"; }
+daemon() { exec java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$jar" "$@"; }
 
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -145,6 +145,37 @@ def diffusion_fixtures():
              **{"spaced_" + k.replace(",", "_"): v for k, v in spaced.items()})
 
 
+def distill_fixtures():
+    """LiT's hybrid distillation loss: tiny DiT teacher, tiny LiT student, same x_t, t; the student's
+    dropped labels (null class 10) seen by the teacher too. loss = mse + vb + l1 kd_eps + l2 kd_var."""
+    import diffusion_reference as dr
+    lambda1, lambda2 = 0.5, 0.05
+    teacher, student = make_model("dit", 11).double(), make_model("lit", 12).double()
+    for m, kind in ((teacher, "dit"), (student, "lit")):
+        state = torch.load(os.path.join(OUT, f"{kind}_tiny.pt"))
+        m.load_state_dict({k: v.double() for k, v in state.items()})
+    g = torch.Generator().manual_seed(41)
+    n = 4
+    d = dr.Diffusion()
+    x0 = torch.rand(n, 4, 8, 8, generator=g, dtype=torch.float64) * 2 - 1
+    noise = torch.randn(n, 4, 8, 8, generator=g, dtype=torch.float64)
+    t = torch.tensor([0, 17, 500, 999])
+    y = torch.tensor([3, 10, 7, 1])
+    xt = d.q_sample(x0, t, noise)
+    with torch.no_grad():
+        out_t = teacher(xt, t, y)
+    out_s = student(xt, t, y).detach().requires_grad_(True)
+    mse, vb, _ = dr.training_losses(d, out_s, x0, xt, t, noise)
+    kd_eps = dr.mean_flat((out_t[:, :4] - out_s[:, :4]) ** 2)
+    kd_var = dr.mean_flat((out_t[:, 4:] - out_s[:, 4:]) ** 2)
+    total = mse + vb + lambda1 * kd_eps + lambda2 * kd_var
+    total.mean().backward()
+    np.savez(os.path.join(OUT, "distill.npz"), x0=x0.numpy(), noise=noise.numpy(), t=t.numpy(), y=y.numpy(), xt=xt.numpy(),
+             out_teacher=out_t.numpy(), out_student=out_s.detach().numpy(), kd_eps=kd_eps.detach().numpy(),
+             kd_var=kd_var.detach().numpy(), total=total.detach().numpy(), grad_out=out_s.grad.numpy(),
+             lambdas=np.array([lambda1, lambda2]))
+
+
 def optimizer_fixtures():
     """torch.optim.AdamW over a few steps (with weight decay), global-norm clipping and an EMA."""
     g = torch.Generator().manual_seed(31)
@@ -173,4 +204,5 @@ if __name__ == "__main__":
     file_format_fixtures()
     diffusion_fixtures()
     optimizer_fixtures()
+    distill_fixtures()
     print("fixtures written to", os.path.abspath(OUT))

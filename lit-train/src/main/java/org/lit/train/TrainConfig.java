@@ -7,7 +7,7 @@ import org.lit.core.config.ConfigError;
 /** The resolved `train` and `data` blocks. */
 public record TrainConfig(int steps, int globalBatch, int microBatch, long seed, double lr, double weightDecay, int warmupSteps,
                           double gradClip, double emaDecay, int checkpointEvery, int keepCheckpoints, int logEvery,
-                          int sampleEvery, int sampleSteps, double sampleCfgScale, boolean skipNan, String dataPath, int imageSize, boolean flip) {
+                          int sampleEvery, int sampleSteps, double sampleCfgScale, boolean skipNan, String init, String dataPath, int imageSize, boolean flip) {
 
     public static TrainConfig from(Config c) {
         try {
@@ -15,7 +15,7 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
                     c.getLong("train.seed"), c.getDouble("train.lr"), c.getDouble("train.weight-decay"), c.getInt("train.warmup-steps"),
                     c.getDouble("train.grad-clip"), c.getDouble("train.ema-decay"), c.getInt("train.checkpoint-every"),
                     c.getInt("train.keep-checkpoints"), c.getInt("train.log-every"), c.getInt("train.sample-every"),
-                    c.getInt("train.sample-steps"), c.getDouble("train.sample-cfg-scale"), onNan(c.getString("train.on-nan")), c.getString("data.path"),
+                    c.getInt("train.sample-steps"), c.getDouble("train.sample-cfg-scale"), onNan(c.getString("train.on-nan")), c.getString("train.init"), c.getString("data.path"),
                     c.getInt("data.image-size"), c.getBoolean("data.flip"));
             t.validate();
             return t;

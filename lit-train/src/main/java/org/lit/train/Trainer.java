@@ -9,9 +9,13 @@ import org.lit.core.config.ConfigError;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.diffusion.TrainingLoss;
+import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.core.nn.StepScope;
 import org.lit.data.ImageFolder;
+import org.lit.distill.DistillConfig;
+import org.lit.distill.DistillationLoss;
+import org.lit.distill.Teacher;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,6 +54,8 @@ public final class Trainer {
     private final Checkpoints checkpoints;
     private final ImageFolder data;
     private final Worker worker;
+    private final DistillConfig distillation;      // null: plain training
+    private final Teacher teacher;
     private final ParallelConfig parallel;
     private long step;
     private double allReduceSeconds;
@@ -77,6 +83,12 @@ public final class Trainer {
         }
         this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
         model.parameters().initialize(train.seed());
+        if (!train.init().isBlank()) {
+            model.parameters().load(TensorFiles.read(HadoopFiles.local(train.init())), "train.init " + train.init());
+        }
+        this.distillation = DistillConfig.from(config, modelConfig);
+        this.teacher = distillation == null ? null : new Teacher(distillation.teacherModel(),
+                Teacher.read(HadoopFiles.local(distillation.teacher()), distillation.teacherWeights()), "distill.teacher " + distillation.teacher());
         this.optimizer = new AdamW(model.parameters(), 0.9, 0.999, 1e-8, train.weightDecay());
         this.ema = new Ema(model.parameters().values());
         this.checkpoints = new Checkpoints(run);
@@ -133,27 +145,24 @@ public final class Trainer {
                 throw new TrainingError("injected fault: rank " + worker.rank() + " dies before step " + (step + 1)
                         + " (train.fault.kill-rank / train.fault.at-step, first attempt only)");
             }
-            double[] terms = step(perEpoch);                       // loss, mse, vb, grad norm
-            if (!Double.isFinite(terms[0])) {
+            StepTerms terms = step(perEpoch);
+            if (!Double.isFinite(terms.loss())) {
                 if (!train.skipNan()) {
-                    throw new TrainingError("loss is " + terms[0] + " at step " + (step + 1) + "; nothing was written after the last good checkpoint: "
+                    throw new TrainingError("loss is " + terms.loss() + " at step " + (step + 1) + "; nothing was written after the last good checkpoint: "
                             + checkpoints.latestLocation() + " (set train.on-nan = skip to skip such steps)");
                 }
-                LOG.warn("step {}: loss is {}, step skipped (train.on-nan = skip)", step + 1, terms[0]);
+                LOG.warn("step {}: loss is {}, step skipped (train.on-nan = skip)", step + 1, terms.loss());
                 model.parameters().zeroGrads();
                 step++;
                 continue;
             }
-            lastLoss = terms[0];
-            window.merge("loss", terms[0], Double::sum);
-            window.merge("mse", terms[1], Double::sum);
-            window.merge("vb", terms[2], Double::sum);
-            window.merge("n", 1.0, Double::sum);
+            lastLoss = terms.loss();
+            terms.addTo(window, distillation != null);
             step++;
             double seconds = (System.nanoTime() - start) / 1e9;
             if (!worker.leader()) continue;
             if (step % train.logEvery() == 0 || step == train.steps()) {
-                log(metrics, window, terms[3], seconds, first);
+                log(metrics, window, terms.gradNorm(), seconds, first);
                 window.clear();
             }
             if (step % train.checkpointEvery() == 0 || step == train.steps()) checkpoint();
@@ -175,16 +184,31 @@ public final class Trainer {
         }
     }
 
+    /** One step's terms, global batch means: the loss (with the KD terms when distilling) and its parts. */
+    private record StepTerms(double loss, double mse, double vb, double kdEps, double kdVar, double gradNorm) {
+        void addTo(Map<String, Double> window, boolean distilling) {
+            window.merge("loss", loss, Double::sum);
+            window.merge("mse", mse, Double::sum);
+            window.merge("vb", vb, Double::sum);
+            if (distilling) {
+                window.merge("kd_eps", kdEps, Double::sum);
+                window.merge("kd_var", kdVar, Double::sum);
+            }
+            window.merge("n", 1.0, Double::sum);
+        }
+    }
+
     /**
      * One optimizer step over a global batch, of which this rank computes positions
-     * [rank * gb / W, (rank + 1) * gb / W); returns {loss, mse, vb, grad norm} of the whole batch.
+     * [rank * gb / W, (rank + 1) * gb / W). With a teacher, each micro-batch also runs the frozen
+     * teacher on the same x_t and t and adds LiT's two distillation terms.
      */
-    private double[] step(int perEpoch) {
+    private StepTerms step(int perEpoch) {
         int gb = train.globalBatch(), mb = train.microBatch(), share = gb / worker.world();
         long epoch = step / perEpoch;
         int[] order = SampleDraws.epochOrder(train.seed(), epoch, data.size());
         int base = (int) (step % perEpoch) * gb;
-        double loss = 0, mse = 0, vb = 0;
+        double[] sums = new double[5];                                  // loss, mse, vb, kd_eps, kd_var
         model.parameters().zeroGrads();
         for (int from = worker.rank() * share; from < (worker.rank() + 1) * share; from += mb) {
             try (MemoryWorkspace ws = StepScope.open()) {
@@ -195,35 +219,45 @@ public final class Trainer {
                 INDArray out = model.forwardForTraining(xt, b.t, b.y);
                 TrainingLoss.Terms terms = TrainingLoss.compute(diffusion, out, x0, xt, b.t, noise);
                 // The terms' gradient is of this micro-batch's mean; the step's loss is the global mean.
-                model.backward(terms.gradOutput().muli((double) mb / gb));
-                loss += terms.meanLoss() * mb / gb;
-                mse += terms.meanMse() * mb / gb;
-                vb += terms.meanVb() * mb / gb;
+                double part = (double) mb / gb;
+                INDArray grad = terms.gradOutput();
+                double loss = terms.meanLoss();
+                if (teacher != null) {
+                    int[] teacherLabels = distillation.teacherLabel() ? b.labels : b.y;
+                    DistillationLoss.Terms kd = DistillationLoss.compute(out, teacher.predict(xt, b.t, teacherLabels), distillation.lambda1(), distillation.lambda2());
+                    grad.addi(kd.gradOutput());
+                    loss += distillation.lambda1() * kd.meanKdEps() + distillation.lambda2() * kd.meanKdVar();
+                    sums[3] += kd.meanKdEps() * part;
+                    sums[4] += kd.meanKdVar() * part;
+                }
+                model.backward(grad.muli(part));
+                sums[0] += loss * part;
+                sums[1] += terms.meanMse() * part;
+                sums[2] += terms.meanVb() * part;
             }
         }
         // Each rank's gradient and terms are its share of the global mean; their sum is the mean.
         long t0 = System.nanoTime();
         worker.allReduce().sum(model.parameters().grads());
-        INDArray sums = Nd4j.createFromArray(loss, mse, vb);
-        worker.allReduce().sum(sums);
+        INDArray total = Nd4j.createFromArray(sums);
+        worker.allReduce().sum(total);
         allReduceSeconds += (System.nanoTime() - t0) / 1e9;
-        loss = sums.getDouble(0);
-        mse = sums.getDouble(1);
-        vb = sums.getDouble(2);
-        if (!Double.isFinite(loss)) return new double[] {loss, mse, vb, Double.NaN};
+        double[] g = total.toDoubleVector();
+        if (!Double.isFinite(g[0])) return new StepTerms(g[0], g[1], g[2], g[3], g[4], Double.NaN);
         double norm = GradientClipping.clip(model.parameters().grads(), train.gradClip());
         optimizer.step(train.lrAt(step));
         ema.update(model.parameters().values(), train.emaDecay());
-        return new double[] {loss, mse, vb, norm};
+        return new StepTerms(g[0], g[1], g[2], g[3], g[4], norm);
     }
 
-    private record MicroBatch(float[] images, float[] noise, int[] t, int[] y) {
+    /** y: the labels the student sees (the null class where dropped); labels: the true ones. */
+    private record MicroBatch(float[] images, float[] noise, int[] t, int[] y, int[] labels) {
     }
 
     private MicroBatch microBatch(int[] order, int base, int from, int mb) {
         int size = 3 * train.imageSize() * train.imageSize();
         float[] images = new float[mb * size], noise = new float[mb * size];
-        int[] t = new int[mb], y = new int[mb];
+        int[] t = new int[mb], y = new int[mb], labels = new int[mb];
         for (int i = 0; i < mb; i++) {
             int index = from + i;                                    // position in the global batch
             int sample = order[base + index];
@@ -231,9 +265,10 @@ public final class Trainer {
             System.arraycopy(data.image(sample, train.flip() && d.flip()), 0, images, i * size, size);
             System.arraycopy(d.noise(), 0, noise, i * size, size);
             t[i] = d.timestep();
-            y[i] = d.dropLabel() ? model.nullClass() : data.label(sample);
+            labels[i] = data.label(sample);
+            y[i] = d.dropLabel() ? model.nullClass() : labels[i];
         }
-        return new MicroBatch(images, noise, t, y);
+        return new MicroBatch(images, noise, t, y, labels);
     }
 
     private void resume() throws IOException {
@@ -300,6 +335,10 @@ public final class Trainer {
         m.put("loss", window.getOrDefault("loss", Double.NaN) / n);
         m.put("mse", window.getOrDefault("mse", Double.NaN) / n);
         m.put("vb", window.getOrDefault("vb", Double.NaN) / n);
+        if (window.containsKey("kd_eps")) {
+            m.put("kd_eps", window.get("kd_eps") / n);
+            m.put("kd_var", window.get("kd_var") / n);
+        }
         m.put("grad_norm", gradNorm);
         m.put("lr", train.lrAt(step - 1));
         m.put("images_per_sec", rate);

@@ -137,4 +137,20 @@ class LitCommandTest {
         assertFalse(Files.exists(out));
         assertEquals(2, Lit.execute("predict", "--model", "LiT-Q/2", "--info"));
     }
+
+    @Test
+    void inheritCopiesAllButAttentionPrintsTheTableAndRefusesAMisfit() {
+        Path teacher = Fixtures.file("dit_tiny.pt"), out = dir.resolve("init.safetensors");
+        String table = stdout(() -> assertEquals(0, Lit.execute(args(new String[] {"inherit", "--model", "LiT-S/2", "--set", "model.input-size=8"},
+                "--teacher", teacher.toString(), "--out", out.toString()))));
+        assertTrue(table.contains("blocks.0.attn.q.weight") && table.matches("(?s).*blocks\\.0\\.attn\\.q\\.weight\\s+fresh\\s+\\[64, 64\\].*"), table);
+        assertTrue(table.matches("(?s).*blocks\\.1\\.mlp\\.fc2\\.weight\\s+copied\\s+\\[64, 256\\].*"), table);
+        Map<String, INDArray> student = TensorFiles.read(out), dit = TensorFiles.read(teacher);
+        assertEquals(dit.get("final_layer.linear.weight").castTo(student.get("final_layer.linear.weight").dataType()), student.get("final_layer.linear.weight"));
+        // a deeper student than the teacher: refused, nothing written
+        Path never = dir.resolve("never.safetensors");
+        assertEquals(2, Lit.execute(args(new String[] {"inherit", "--model", "LiT-S/2", "--set", "model.input-size=8"},
+                "--set", "model.depth=3", "--teacher", teacher.toString(), "--out", never.toString())));
+        assertFalse(Files.exists(never));
+    }
 }

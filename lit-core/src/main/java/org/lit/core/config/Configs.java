@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * inside `model` whose keys {@link ModelConfigs} checks (a name fills in the rest).
  */
 public final class Configs {
-    private static final Set<String> FREE_FORM = Set.of("model");
+    private static final Set<String> FREE_FORM = Set.of("model", "distill.teacher-overrides");
 
     private Configs() {
     }
