@@ -37,8 +37,24 @@ final class BenchAllReduceCommand implements Runnable {
     @Option(names = "--steps", defaultValue = "6", description = "training steps per worker count (default: ${DEFAULT-VALUE})")
     int steps;
 
+    private static final int WARMUP = 2;
+
+    /** {seconds, allreduce_seconds} of the metrics line of a step (both cumulative). */
+    private static double[] metrics(Path run, int step) {
+        try {
+            for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+                var j = new org.nd4j.shade.jackson.databind.ObjectMapper().readTree(line);
+                if (j.get("step").asInt() == step) return new double[] {j.get("seconds").asDouble(), j.get("allreduce_seconds").asDouble()};
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no metrics line for step " + step + " in " + run);
+    }
+
     @Override
     public void run() {
+        if (steps <= WARMUP) throw new IllegalArgumentException("--steps must exceed the " + WARMUP + " warm-up steps");
         Path tmp;
         try {
             tmp = Files.createTempDirectory("lit-bench-allreduce");
@@ -54,20 +70,26 @@ final class BenchAllReduceCommand implements Runnable {
         System.out.printf("%n%-3s %12s %10s %14s %16s%n", "W", "global batch", "images/s", "s/step", "all-reduce share");
         for (int w : workers) {
             Config c = options.resolve(List.of("data.path=\"" + tmp.resolve("data/train") + "\"", "train.workers=" + w, "train.global-batch=" + w * batch,
-                    "train.micro-batch=" + batch, "train.steps=" + steps, "train.log-every=" + steps, "train.checkpoint-every=" + steps,
-                    "train.sample-every=0", "train.sample-steps=1"), pixelModel);
-            SparkTraining.Summary s = SparkTraining.run(new SparkConf().setMaster("local[" + w + "]"), c, tmp.resolve("run-" + w).toString());
-            System.out.printf("%-3d %12d %10.1f %14.3f %15.1f%%%n", w, w * batch, steps * w * batch / s.seconds(), s.seconds() / steps,
-                    100 * s.allReduceSeconds() / s.seconds());
+                    "train.micro-batch=" + batch, "train.steps=" + steps, "train.log-every=1", "train.checkpoint-every=" + steps,
+                    "train.sample-every=0", "train.sample-steps=2"), pixelModel);
+            Path run = tmp.resolve("run-" + w);
+            SparkTraining.run(new SparkConf().setMaster("local[" + w + "]"), c, run.toString());
+            // Steady state: from the end of the warm-up steps to the last step, before the final checkpoint and samples.
+            double[] first = metrics(run, WARMUP), last = metrics(run, steps);
+            double seconds = last[0] - first[0], allReduce = last[1] - first[1];
+            int timed = steps - WARMUP;
+            System.out.printf("%-3d %12d %10.2f %14.3f %15.1f%%%n", w, w * batch, timed * w * batch / seconds, seconds / timed, 100 * allReduce / seconds);
         }
         int n = (int) params;
         double ring = AllReduceBenchmark.ringSeconds(2, n, 5, base.getLong("train.allreduce.bucket-mb") << 20);
         double copy = AllReduceBenchmark.socketCopySeconds(4L * n, 5);
         // A ring of W moves 2(W-1)/W of the buffer through each link: for W=2, the buffer once.
         double busBytes = 4.0 * n * 2 * (2 - 1) / 2;
-        System.out.printf("%nall-reduce of %.1f MB over a 2-rank TCP ring on loopback: %.3f s, %.2f GB/s per link (bus bandwidth)%n", 4.0 * n / 1e6, ring,
-                busBytes / ring / 1e9);
+        System.out.printf("%nall-reduce of %.1f MB over a 2-rank TCP ring on loopback: %.3f s, %.2f GB/s per link (bus bandwidth), %.2f GB/s over both links%n",
+                4.0 * n / 1e6, ring, busBytes / ring / 1e9, 2 * busBytes / ring / 1e9);
         System.out.printf("plain loopback socket copy of the same bytes:           %.3f s, %.2f GB/s%n", copy, 4.0 * n / copy / 1e9);
-        System.out.printf("ring / socket copy bandwidth: %.2f%n", busBytes / ring / (4.0 * n / copy));
+        System.out.printf("ring / socket copy bandwidth: %.2f per link, %.2f over both links (the two links share this machine's loopback)%n",
+                busBytes / ring / (4.0 * n / copy), 2 * busBytes / ring / (4.0 * n / copy));
+        System.out.println("images/s and s/step: steps " + (WARMUP + 1) + ".." + steps + " from metrics.jsonl (after " + WARMUP + " warm-up steps)");
     }
 }

@@ -39,7 +39,9 @@ public final class SparkTraining {
     }
 
     /** What rank 0 reports to the driver. */
-    public record Summary(int rank, int attempt, long steps, double lastLoss, double seconds, double allReduceSeconds, int workers, String transport) implements Serializable {
+    /** What each rank reports to the driver; error: a deterministic stop (Trainer.TrainingError), else null. */
+    public record Summary(int rank, int attempt, long steps, double lastLoss, double seconds, double allReduceSeconds, int workers, String transport,
+                          String error) implements Serializable {
     }
 
     /** Runs the job with the Spark settings spark-submit (or -Dspark.*) provides; local[1] without a master. */
@@ -62,6 +64,7 @@ public final class SparkTraining {
             // map stage as a whole (a failed barrier result stage it would abort).
             List<Summary> ranks = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).rdd().barrier()
                     .mapPartitions(new Task(rendered, runDir), false, ClassTag$.MODULE$.apply(Summary.class)).toJavaRDD().repartition(1).collect();
+            for (Summary r : ranks) if (r.error() != null) throw new Trainer.TrainingError(r.error());
             return ranks.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
         }
     }
@@ -105,8 +108,14 @@ public final class SparkTraining {
             List<String> offers = List.of(ctx.allGather(transport.offer(rank)));
             int attempt = ctx.stageAttemptNumber() + ctx.attemptNumber();
             try (AllReduce allReduce = transport.join(rank, offers)) {
-                Trainer.Result r = new Trainer(c, ModelConfigs.fromConfig(c), runDir, new Worker(allReduce, attempt)).run();
-                Summary summary = new Summary(rank, attempt, r.steps(), r.lastLoss(), r.seconds(), r.allReduceSeconds(), offers.size(), allReduce.transport());
+                Summary summary;
+                try {
+                    Trainer.Result r = new Trainer(c, ModelConfigs.fromConfig(c), runDir, new Worker(allReduce, attempt)).run();
+                    summary = new Summary(rank, attempt, r.steps(), r.lastLoss(), r.seconds(), r.allReduceSeconds(), offers.size(), allReduce.transport(), null);
+                } catch (Trainer.TrainingError e) {
+                    // Every rank stops here together; a retry would stop again. Reported, not thrown.
+                    summary = new Summary(rank, attempt, 0, Double.NaN, 0, 0, offers.size(), allReduce.transport(), e.getMessage());
+                }
                 return JavaConverters.asScalaIterator(List.of(summary).iterator());
             } catch (IOException e) {
                 throw new UncheckedIOException("run directory " + runDir + ": " + e.getMessage(), e);

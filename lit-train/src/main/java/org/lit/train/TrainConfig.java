@@ -43,6 +43,11 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
         positive("train.keep-checkpoints", keepCheckpoints);
         positive("train.log-every", logEvery);
         positive("train.sample-steps", sampleSteps);
+        try {
+            org.lit.core.diffusion.Respacing.steps(org.lit.core.diffusion.GaussianDiffusion.TRAINING_STEPS, "ddim" + sampleSteps);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("train.sample-steps", "train.sample-steps " + sampleSteps + " is not a DDIM respacing of 1000 steps: " + e.getMessage());
+        }
         if (sampleCfgScale < 1) throw new ConfigError("train.sample-cfg-scale", "train.sample-cfg-scale must be >= 1 (1 = no guidance), got " + sampleCfgScale);
         if (lr <= 0) throw new ConfigError("train.lr", "train.lr must be positive, got " + lr);
         if (emaDecay < 0 || emaDecay > 1) throw new ConfigError("train.ema-decay", "train.ema-decay must be in [0, 1], got " + emaDecay);

@@ -142,7 +142,7 @@ public final class Trainer {
         Map<String, Double> window = new LinkedHashMap<>();
         while (step < train.steps()) {
             if (parallel.kills(worker.rank(), step + 1, worker.attempt())) {
-                throw new TrainingError("injected fault: rank " + worker.rank() + " dies before step " + (step + 1)
+                throw new InjectedFault("injected fault: rank " + worker.rank() + " dies before step " + (step + 1)
                         + " (train.fault.kill-rank / train.fault.at-step, first attempt only)");
             }
             StepTerms terms = step(perEpoch);
@@ -160,12 +160,15 @@ public final class Trainer {
             terms.addTo(window, distillation != null);
             step++;
             double seconds = (System.nanoTime() - start) / 1e9;
+            boolean checkpointStep = step % train.checkpointEvery() == 0 || step == train.steps();
+            // Every rank checks (they hold the same weights), so a refusal is collective, like a NaN stop.
+            if (checkpointStep) requireFiniteWeights();
             if (!worker.leader()) continue;
             if (step % train.logEvery() == 0 || step == train.steps()) {
                 log(metrics, window, terms.gradNorm(), seconds, first);
                 window.clear();
             }
-            if (step % train.checkpointEvery() == 0 || step == train.steps()) checkpoint();
+            if (checkpointStep) checkpoint();
             if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) sampleGrid(fs);
         }
         if (worker.leader()) {
@@ -310,10 +313,13 @@ public final class Trainer {
         return out;
     }
 
-    private void checkpoint() throws IOException {
+    private void requireFiniteWeights() {
         if (!finite(model.parameters().values()) || !finite(ema.weights())) {
             throw new TrainingError("weights are not finite at step " + step + "; not writing them. Last good checkpoint: " + checkpoints.latestLocation());
         }
+    }
+
+    private void checkpoint() throws IOException {
         Map<String, INDArray> opt = model.parameters().toMap(optimizer.expAvg(), ".exp_avg");
         opt.putAll(model.parameters().toMap(optimizer.expAvgSq(), ".exp_avg_sq"));
         Map<String, INDArray> emaMap = model.parameters().toMap(ema.weights(), "");
@@ -392,8 +398,19 @@ public final class Trainer {
     }
 
     /** A run that cannot go on (non-finite loss, a checkpoint from another config). */
+    /**
+     * A stop every rank reaches at the same step (a NaN loss, non-finite weights, a refused
+     * checkpoint): retrying cannot help, so the Spark job reports it instead of retrying.
+     */
     public static final class TrainingError extends IllegalStateException {
         public TrainingError(String message) {
+            super(message);
+        }
+    }
+
+    /** train.fault.*: a worker dying as a lost machine would, which Spark retries. */
+    public static final class InjectedFault extends RuntimeException {
+        InjectedFault(String message) {
             super(message);
         }
     }
