@@ -153,4 +153,23 @@ class LitCommandTest {
                 "--set", "model.depth=3", "--teacher", teacher.toString(), "--out", never.toString())));
         assertFalse(Files.exists(never));
     }
+
+    /** A DiT train.py checkpoint {model, ema}: ema by default (as DiT's find_model), model when asked. */
+    @Test
+    void inheritTakesTheEmaOfATrainPyCheckpointOrItsModel() throws Exception {
+        Map<String, INDArray> dit = TensorFiles.read(Fixtures.file("dit_tiny.pt"));
+        Map<String, INDArray> doubled = new java.util.LinkedHashMap<>();
+        dit.forEach((k, v) -> doubled.put(k, v.mul(2)));
+        Path ckpt = dir.resolve("0400000.pt");
+        try (var out = Files.newOutputStream(ckpt)) {
+            org.lit.core.io.TorchCheckpoint.write(Map.of("model", dit, "ema", doubled), out);
+        }
+        String[] head = {"inherit", "--model", "LiT-S/2", "--set", "model.input-size=8"};
+        String key = "blocks.1.mlp.fc1.weight";
+        Path fromEma = dir.resolve("ema.safetensors"), fromModel = dir.resolve("model.safetensors");
+        stdout(() -> assertEquals(0, Lit.execute(args(head, "--teacher", ckpt.toString(), "--out", fromEma.toString()))));
+        stdout(() -> assertEquals(0, Lit.execute(args(head, "--teacher", ckpt.toString(), "--teacher-weights", "model", "--out", fromModel.toString()))));
+        assertEquals(doubled.get(key).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), TensorFiles.read(fromEma).get(key));
+        assertEquals(dit.get(key).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), TensorFiles.read(fromModel).get(key));
+    }
 }
