@@ -7,6 +7,7 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.lit.core.config.ConfigError;
 import org.lit.core.config.ModelConfigs;
 import org.lit.train.allreduce.AllReduce;
 import org.lit.train.allreduce.Transport;
@@ -44,13 +45,14 @@ public final class SparkTraining {
                           String error) implements Serializable {
     }
 
-    /** Runs the job with the Spark settings spark-submit (or -Dspark.*) provides; local[1] without a master. */
+    /** Runs the job with the Spark settings spark-submit (or -Dspark.*) provides; without a master, local[W] (W = train.workers, at least 1). */
     public static Summary run(Config config, String runDir) {
         return run(new SparkConf(), config, runDir);
     }
 
     public static Summary run(SparkConf base, Config config, String runDir) {
-        SparkConf conf = base.clone().setAppName("lit train " + runDir).setIfMissing("spark.master", "local[1]");
+        int configured = ParallelConfig.from(config).workers();
+        SparkConf conf = base.clone().setAppName("lit train " + runDir).setIfMissing("spark.master", "local[" + Math.max(1, configured) + "]");
         if (conf.get("spark.master").startsWith("local")) {
             // The embedded master needs no network beyond loopback, and no web UI.
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "localhost")
@@ -58,7 +60,13 @@ public final class SparkTraining {
         }
         String rendered = config.root().render(ConfigRenderOptions.concise());
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            int workers = workers(ParallelConfig.from(config).workers(), sc);
+            int workers = workers(configured, sc);
+            if (conf.get("spark.master").startsWith("local") && workers > sc.defaultParallelism()) {
+                // A barrier stage needs all W slots at once; Spark would otherwise retry for minutes before failing.
+                throw new ConfigError("train.workers", "train.workers = " + workers + " needs " + workers + " task slots, but " + conf.get("spark.master")
+                        + " has " + sc.defaultParallelism() + "; run with --master local[" + workers + "] (or -Dspark.master=local[" + workers + "])");
+            }
+            Trainer.checkBatchSplit(TrainConfig.from(config), workers);   // before any task starts
             LOG.info("training on {} worker(s), master {}", workers, conf.get("spark.master"));
             // The shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
             // map stage as a whole (a failed barrier result stage it would abort).
@@ -112,7 +120,7 @@ public final class SparkTraining {
                 try {
                     Trainer.Result r = new Trainer(c, ModelConfigs.fromConfig(c), runDir, new Worker(allReduce, attempt)).run();
                     summary = new Summary(rank, attempt, r.steps(), r.lastLoss(), r.seconds(), r.allReduceSeconds(), offers.size(), allReduce.transport(), null);
-                } catch (Trainer.TrainingError e) {
+                } catch (Trainer.TrainingError | ConfigError e) {
                     // Every rank stops here together; a retry would stop again. Reported, not thrown.
                     summary = new Summary(rank, attempt, 0, Double.NaN, 0, 0, offers.size(), allReduce.transport(), e.getMessage());
                 }

@@ -77,10 +77,7 @@ public final class Trainer {
         this.train = TrainConfig.from(config);
         this.run = run;
         this.data = validate(config, modelConfig);
-        if (train.globalBatch() % (worker.world() * train.microBatch()) != 0) {
-            throw new ConfigError("train.global-batch", "train.global-batch " + train.globalBatch() + " must split into " + worker.world()
-                    + " workers x whole micro-batches of " + train.microBatch());
-        }
+        checkBatchSplit(train, worker.world());
         this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
         model.parameters().initialize(train.seed());
         if (!train.init().isBlank()) {
@@ -109,6 +106,15 @@ public final class Trainer {
             throw new IllegalArgumentException(train.dataPath() + " has " + data.size() + " images, fewer than train.global-batch " + train.globalBatch());
         }
         return data;
+    }
+
+    /** Each of W workers takes global-batch / W samples of every batch, in whole micro-batches. */
+    static void checkBatchSplit(TrainConfig train, int workers) {
+        if (train.globalBatch() % (workers * train.microBatch()) != 0) {
+            throw new ConfigError("train.global-batch", "train.global-batch " + train.globalBatch() + " must split into " + workers
+                    + " workers x whole micro-batches of train.micro-batch " + train.microBatch() + " (e.g. train.micro-batch = "
+                    + train.globalBatch() / workers + ")");
+        }
     }
 
     /** Keys whose change would make a resumed run differ from the one that wrote the checkpoint. */

@@ -118,6 +118,13 @@ class SparkTrainingTest {
         return out;
     }
 
+    @Test
+    void moreWorkersThanLocalSlotsIsAConfigErrorNotAHang() {
+        var e = assertThrows(org.lit.core.config.ConfigError.class, () -> spark("local[1]", dir.resolve("w3"), "train.workers=2", "train.micro-batch=4"));
+        assertEquals("train.workers", e.key());
+        assertTrue(e.getMessage().contains("local[2]"), e.getMessage());
+    }
+
     /** A NaN stop is collective and deterministic: reported once with its step, never retried. */
     @Test
     void aNonFiniteLossIsReportedNotRetried() {
