@@ -41,6 +41,8 @@ appender.out.name = out
 appender.out.layout.type = PatternLayout
 appender.out.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
 PROPS
+# Executors inherit the workers' environment: passive OpenMP waiting (see ./lit).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 daemon() { exec java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$jar" "$@"; }
 
 pids=()
@@ -74,5 +76,5 @@ java $opens -cp "$jar" org.apache.spark.deploy.SparkSubmit --master "$master" --
   --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 --conf spark.ui.enabled=false \
   --conf spark.executor.cores=1 --conf spark.cores.max="$workers" --conf spark.executor.memory="$executor_memory" \
   --conf spark.scheduler.minRegisteredResourcesRatio=1.0 --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s \
-  --conf "spark.executor.extraJavaOptions=$opens" --conf spark.executorEnv.OMP_NUM_THREADS=1 \
+  --conf "spark.executor.extraJavaOptions=$opens" --conf spark.executorEnv.OMP_NUM_THREADS=1 --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE \
   "$jar" "$@"
