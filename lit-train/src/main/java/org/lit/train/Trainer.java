@@ -253,10 +253,14 @@ public final class Trainer {
         allReduceSeconds += (System.nanoTime() - t0) / 1e9;
         double[] g = total.toDoubleVector();
         if (!Double.isFinite(g[0])) return new StepTerms(g[0], g[1], g[2], g[3], g[4], Double.NaN);
-        double norm = GradientClipping.clip(model.parameters().grads(), train.gradClip());
-        optimizer.step(train.lrAt(step));
-        ema.update(model.parameters().values(), train.emaDecay());
-        return new StepTerms(g[0], g[1], g[2], g[3], g[4], norm);
+        // The update's temporaries (several buffers the size of the model) come from the step
+        // workspace too: fresh off-heap buffers of that size cost more in page faults than the math.
+        try (MemoryWorkspace ws = StepScope.open()) {
+            double norm = GradientClipping.clip(model.parameters().grads(), train.gradClip());
+            optimizer.step(train.lrAt(step));
+            ema.update(model.parameters().values(), train.emaDecay());
+            return new StepTerms(g[0], g[1], g[2], g[3], g[4], norm);
+        }
     }
 
     /** y: the labels the student sees (the null class where dropped); labels: the true ones. */
