@@ -106,6 +106,19 @@ public final class SparkTraining {
         public scala.collection.Iterator<Summary> apply(scala.collection.Iterator<Integer> ignored) {
             BarrierTaskContext ctx = BarrierTaskContext.get();
             int rank = ctx.partitionId();
+            int attempt = ctx.stageAttemptNumber() + ctx.attemptNumber();
+            Summary summary;
+            try {
+                summary = train(ctx, rank, attempt);
+            } catch (Trainer.TrainingError | ConfigError e) {
+                // Every rank stops here together (the same config, the same all-reduced loss): a retry
+                // would stop again, so it is reported, not thrown.
+                summary = new Summary(rank, attempt, 0, Double.NaN, 0, 0, ctx.getTaskInfos().length, "", e.getMessage());
+            }
+            return JavaConverters.asScalaIterator(List.of(summary).iterator());
+        }
+
+        private Summary train(BarrierTaskContext ctx, int rank, int attempt) {
             ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
             if (gpu != null) Nd4j.getAffinityManager().unsafeSetDevice(Integer.parseInt(gpu.addresses()[0]));
             Config c = ConfigFactory.parseString(config).resolve();
@@ -114,17 +127,9 @@ public final class SparkTraining {
             String host = address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
             Transport transport = Transports.open(p.transport(), Nd4j.getBackend().getClass().getSimpleName(), host, p.timeout(), p.bucketBytes());
             List<String> offers = List.of(ctx.allGather(transport.offer(rank)));
-            int attempt = ctx.stageAttemptNumber() + ctx.attemptNumber();
             try (AllReduce allReduce = transport.join(rank, offers)) {
-                Summary summary;
-                try {
-                    Trainer.Result r = new Trainer(c, ModelConfigs.fromConfig(c), runDir, new Worker(allReduce, attempt)).run();
-                    summary = new Summary(rank, attempt, r.steps(), r.lastLoss(), r.seconds(), r.allReduceSeconds(), offers.size(), allReduce.transport(), null);
-                } catch (Trainer.TrainingError | ConfigError e) {
-                    // Every rank stops here together; a retry would stop again. Reported, not thrown.
-                    summary = new Summary(rank, attempt, 0, Double.NaN, 0, 0, offers.size(), allReduce.transport(), e.getMessage());
-                }
-                return JavaConverters.asScalaIterator(List.of(summary).iterator());
+                Trainer.Result r = new Trainer(c, ModelConfigs.fromConfig(c), runDir, new Worker(allReduce, attempt)).run();
+                return new Summary(rank, attempt, r.steps(), r.lastLoss(), r.seconds(), r.allReduceSeconds(), offers.size(), allReduce.transport(), null);
             } catch (IOException e) {
                 throw new UncheckedIOException("run directory " + runDir + ": " + e.getMessage(), e);
             }

@@ -125,6 +125,13 @@ class SparkTrainingTest {
         assertTrue(e.getMessage().contains("local[2]"), e.getMessage());
     }
 
+    @Test
+    void ncclOnACpuWorkerIsReportedOnceNamingTheKey() {
+        var e = assertThrows(Trainer.TrainingError.class, () -> spark("local[2,4]", dir.resolve("nccl"), "train.workers=2", "train.micro-batch=4",
+                "train.allreduce.transport=nccl"));
+        assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
+    }
+
     /** A NaN stop is collective and deterministic: reported once with its step, never retried. */
     @Test
     void aNonFiniteLossIsReportedNotRetried() {
