@@ -1,13 +1,10 @@
 package org.lit.distill;
 
 import org.lit.core.config.ModelConfig;
-import org.lit.core.io.TensorFiles;
-import org.lit.core.io.TorchCheckpoint;
 import org.lit.core.nn.DiffusionTransformer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -20,13 +17,6 @@ public final class Teacher {
     public Teacher(ModelConfig config, Map<String, INDArray> weights, String source) {
         this.model = new DiffusionTransformer(config, DataType.FLOAT);
         model.parameters().load(weights, source);
-    }
-
-    /** Reads a teacher file: safetensors, or a .pt (a bare state dict, or train.py's ema / model entry). */
-    public static Map<String, INDArray> read(Path file, String entry) {
-        String name = file.getFileName().toString().toLowerCase();
-        boolean torch = name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt");
-        return torch ? TorchCheckpoint.readStateDict(file, entry) : TensorFiles.read(file);
     }
 
     /** The teacher's (N, 2C, H, W) output for the student's x_t, t and the labels it should see. */

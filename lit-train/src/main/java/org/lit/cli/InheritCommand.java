@@ -4,7 +4,6 @@ import org.lit.core.config.ModelConfig;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.distill.Inheritance;
-import org.lit.distill.Teacher;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,7 +46,7 @@ final class InheritCommand implements Runnable {
         }
         ModelConfig config = options.modelConfig();
         DiffusionTransformer student = new DiffusionTransformer(config, DataType.FLOAT);
-        List<Inheritance.Row> rows = Inheritance.apply(student.parameters(), Teacher.read(teacher, teacherWeights), Inheritance.pieces(loadAttention),
+        List<Inheritance.Row> rows = Inheritance.apply(student.parameters(), TensorFiles.read(teacher, teacherWeights), Inheritance.pieces(loadAttention),
                 seed, teacher.toString());
         int width = rows.stream().mapToInt(r -> r.name().length()).max().orElse(10);
         System.out.printf("%-" + width + "s  %-8s  %s%n", "parameter", "from", "shape");

@@ -85,7 +85,7 @@ public final class Trainer {
         }
         this.distillation = DistillConfig.from(config, modelConfig);
         this.teacher = distillation == null ? null : new Teacher(distillation.teacherModel(),
-                Teacher.read(HadoopFiles.local(distillation.teacher()), distillation.teacherWeights()), "distill.teacher " + distillation.teacher());
+                TensorFiles.read(HadoopFiles.local(distillation.teacher()), distillation.teacherWeights()), "distill.teacher " + distillation.teacher());
         this.optimizer = new AdamW(model.parameters(), 0.9, 0.999, 1e-8, train.weightDecay());
         this.ema = new Ema(model.parameters().values());
         this.checkpoints = new Checkpoints(run);

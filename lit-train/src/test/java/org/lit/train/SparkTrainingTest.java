@@ -101,7 +101,7 @@ class SparkTrainingTest {
 
         String[] common = {"train.steps=10", "train.workers=2", "train.micro-batch=4", "train.lr=3e-3"};
         spark("local[2]", scratch, common);
-        spark("local[2]", distilled, concat(common, "train.init=\"" + init + "\"", "distill.teacher=\"" + teacher + "\"",
+        spark("local[2]", distilled, TinyRun.concat(common, "train.init=\"" + init + "\"", "distill.teacher=\"" + teacher + "\"",
                 "distill.teacher-model=DiT-S/8", "distill.teacher-overrides.hidden-size=64", "distill.teacher-overrides.depth=2",
                 "distill.teacher-overrides.num-heads=4"));
         double withTeacher = lastDiffusionLoss(distilled, 5), fromScratch = lastDiffusionLoss(scratch, 5);
@@ -110,12 +110,6 @@ class SparkTrainingTest {
         String line = Files.readAllLines(distilled.resolve("metrics.jsonl")).get(0);
         assertTrue(line.contains("\"kd_eps\"") && line.contains("\"kd_var\""), line);
         assertFalse(Files.readAllLines(scratch.resolve("metrics.jsonl")).get(0).contains("kd_eps"));
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Test

@@ -24,6 +24,13 @@ final class TinyRun {
         return Configs.load(null, sets);
     }
 
+    /** Settings a then b, for a run that adds to a shared list. */
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     static Map<String, INDArray> tensors(Path run, long step, String file) {
         return Safetensors.read(run.resolve("checkpoints").resolve(Checkpoints.folderName(step)).resolve(file));
     }

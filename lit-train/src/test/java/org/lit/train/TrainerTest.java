@@ -147,17 +147,11 @@ class TrainerTest {
         String[] distill = {"train.steps=1", "model.class-dropout=0.9", teacher, "distill.teacher-model=DiT-S/8",
                 "distill.teacher-overrides.hidden-size=64", "distill.teacher-overrides.depth=2", "distill.teacher-overrides.num-heads=4"};
         train(dir.resolve("null"), distill);
-        train(dir.resolve("true"), concat(distill, "distill.teacher-label=true"));
+        train(dir.resolve("true"), TinyRun.concat(distill, "distill.teacher-label=true"));
         ObjectMapper json = new ObjectMapper();
         double kdNull = json.readTree(Files.readAllLines(dir.resolve("null/metrics.jsonl")).get(0)).get("kd_eps").asDouble();
         double kdTrue = json.readTree(Files.readAllLines(dir.resolve("true/metrics.jsonl")).get(0)).get("kd_eps").asDouble();
         assertTrue(kdNull > 0 && kdTrue > 0 && Math.abs(kdNull - kdTrue) > 1e-6 * kdNull, "kd_eps " + kdNull + " vs " + kdTrue);
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Test

@@ -16,11 +16,19 @@ public final class TensorFiles {
     }
 
     public static Map<String, INDArray> read(Path path) {
+        return read(path, null);
+    }
+
+    /**
+     * As read(path); from a DiT train.py checkpoint ({model, ema, ...}) the named entry instead of
+     * the default ema (the entry is ignored by the other formats, which hold one state dict).
+     */
+    public static Map<String, INDArray> read(Path path, String entry) {
         if (!Files.isRegularFile(path)) throw new TensorFileException(path.toString(), "no such file");
         String name = path.getFileName().toString().toLowerCase();
         try {
             if (name.endsWith(".safetensors")) return Safetensors.read(path);
-            if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt")) return TorchCheckpoint.readStateDict(path, null);
+            if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt")) return TorchCheckpoint.readStateDict(path, entry);
             if (name.endsWith(".npz")) return Npz.read(Files.readAllBytes(path), path.toString());
             if (name.endsWith(".npy")) {
                 Map<String, INDArray> one = new LinkedHashMap<>();

@@ -7,7 +7,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,10 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The TCP ring between threads on loopback: sums, bucketing, determinism and failures. */
 class RingAllReduceTest {
-
-    static <T> List<T> onRing(int world, Duration timeout, long bucketBytes, BiFunction<Integer, AllReduce, T> body) {
-        return LoopbackRing.run(world, timeout, bucketBytes, body);
-    }
 
     private static float[] values(int rank, int n) {
         float[] v = new float[n];
@@ -30,7 +25,7 @@ class RingAllReduceTest {
     @Test
     void threeRanksSumFloatsAcrossManyBucketsAndUnevenSegments() throws Exception {
         int n = 10_007;                                        // not a multiple of 3 or of the bucket
-        List<float[]> got = onRing(3, Duration.ofSeconds(20), 4096, (rank, a) -> {
+        List<float[]> got = LoopbackRing.run(3, Duration.ofSeconds(20), 4096, (rank, a) -> {
             INDArray x = Nd4j.createFromArray(values(rank, n));
             a.sum(x);
             return x.toFloatVector();
@@ -46,7 +41,7 @@ class RingAllReduceTest {
 
     @Test
     void doublesAndBuffersShorterThanTheWorld() throws Exception {
-        List<double[]> got = onRing(3, Duration.ofSeconds(20), 1 << 20, (rank, a) -> {
+        List<double[]> got = LoopbackRing.run(3, Duration.ofSeconds(20), 1 << 20, (rank, a) -> {
             INDArray x = Nd4j.createFromArray(rank + 0.25, 10.0 * rank);
             a.sum(x);
             return x.toDoubleVector();
@@ -56,7 +51,7 @@ class RingAllReduceTest {
 
     @Test
     void aViewIsSummedInPlaceWithoutTouchingItsNeighbours() throws Exception {
-        List<float[]> got = onRing(2, Duration.ofSeconds(20), 1 << 20, (rank, a) -> {
+        List<float[]> got = LoopbackRing.run(2, Duration.ofSeconds(20), 1 << 20, (rank, a) -> {
             INDArray whole = Nd4j.createFromArray(new float[] {100, 1 + rank, 2 + rank, 3 + rank, 100});
             a.sum(whole.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 4)));
             return whole.toFloatVector();
@@ -74,7 +69,7 @@ class RingAllReduceTest {
     @Test
     void aSilentPeerFailsTheSumNamingItInsteadOfHanging() throws Exception {
         long start = System.nanoTime();
-        List<String> errors = onRing(2, Duration.ofMillis(700), 1 << 20, (rank, a) -> {
+        List<String> errors = LoopbackRing.run(2, Duration.ofMillis(700), 1 << 20, (rank, a) -> {
             if (rank == 1) {
                 sleep(3000);                                   // alive, but never joins the sum
                 return "";
@@ -88,7 +83,7 @@ class RingAllReduceTest {
 
     @Test
     void aPeerThatDiesClosesItsLinkAndTheOthersFailFast() throws Exception {
-        List<String> errors = onRing(2, Duration.ofSeconds(30), 1 << 20, (rank, a) -> {
+        List<String> errors = LoopbackRing.run(2, Duration.ofSeconds(30), 1 << 20, (rank, a) -> {
             if (rank == 1) {
                 a.close();                                      // the task ended
                 return "";
