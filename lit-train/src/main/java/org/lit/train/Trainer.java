@@ -12,6 +12,7 @@ import org.lit.core.diffusion.TrainingLoss;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.core.nn.StepScope;
+import org.lit.data.HadoopFiles;
 import org.lit.data.ImageFolder;
 import org.lit.distill.DistillConfig;
 import org.lit.distill.DistillationLoss;

@@ -1,4 +1,4 @@
-package org.lit.train;
+package org.lit.data;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -10,12 +10,12 @@ import java.net.URI;
 import java.nio.file.Files;
 
 /** Input files named by any Hadoop FileSystem URI (hdfs://, s3a://, file:, a plain path), as local files for the readers. */
-final class HadoopFiles {
+public final class HadoopFiles {
     private HadoopFiles() {
     }
 
     /** The file itself when it is local; otherwise a copy in a temporary folder, keeping its name (readers go by extension). */
-    static java.nio.file.Path local(String uri) {
+    public static java.nio.file.Path local(String uri) {
         URI u = URI.create(uri.replace(" ", "%20"));
         if (u.getScheme() == null || u.getScheme().equals("file")) return u.getScheme() == null ? java.nio.file.Path.of(uri) : java.nio.file.Path.of(u);
         try {
