@@ -2,14 +2,17 @@ package org.lit.data;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.util.UUID;
 
-/** Input files named by any Hadoop FileSystem URI (hdfs://, s3a://, file:, a plain path), as local files for the readers. */
+/** Files named by any Hadoop FileSystem URI (hdfs://, s3a://, file:, a plain path): local copies for the readers, safe writes. */
 public final class HadoopFiles {
     private HadoopFiles() {
     }
@@ -27,6 +30,42 @@ public final class HadoopFiles {
             return copy;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The FileSystem of a path. A local path gets the raw local FileSystem: no .crc sidecar files
+     * beside ours (our files carry SHA-256s), and its positioned reads go straight to a FileChannel
+     * (thread-safe) where the checksummed one reopens the file on every positioned read.
+     */
+    public static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+    }
+
+    /** What writes a file's contents; returns what it learnt on the way (e.g. a checksum). */
+    @FunctionalInterface
+    public interface Body<T> {
+        T write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes to a hidden temporary sibling (".name.UUID.tmp", which Hadoop's input listings skip;
+     * unique, so two attempts of one Spark task never share it), then renames it over target: a
+     * reader never sees a half-written file under the final name. Returns body's result.
+     */
+    public static <T> T writeReplacing(FileSystem fs, Path target, Body<T> body) throws IOException {
+        Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            T result;
+            try (OutputStream out = fs.create(tmp, false)) {
+                result = body.write(out);
+            }
+            if (fs.exists(target)) fs.delete(target, false);     // HDFS's rename does not replace
+            if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
+            return result;
+        } finally {
+            if (fs.exists(tmp)) fs.delete(tmp, false);
         }
     }
 }

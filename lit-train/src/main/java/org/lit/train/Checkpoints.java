@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.lit.core.io.Safetensors;
+import org.lit.core.io.Sha256;
 import org.lit.core.io.TensorFileException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
@@ -14,15 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,26 +73,18 @@ public final class Checkpoints {
     }
 
     private String writeTensors(Path p, Map<String, INDArray> tensors) throws IOException {
-        try (FSDataOutputStream raw = fs.create(p, true); DigestOutputStream out = digest(raw)) {
+        try (FSDataOutputStream raw = fs.create(p, true); DigestOutputStream out = Sha256.digesting(raw)) {
             java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 20);
             Safetensors.write(tensors, Map.of("format", "pt"), buffered);
             buffered.flush();
-            return HexFormat.of().formatHex(out.getMessageDigest().digest());
+            return Sha256.hex(out);
         }
     }
 
     private String writeBytes(Path p, byte[] bytes) throws IOException {
-        try (FSDataOutputStream raw = fs.create(p, true); DigestOutputStream out = digest(raw)) {
+        try (FSDataOutputStream raw = fs.create(p, true); DigestOutputStream out = Sha256.digesting(raw)) {
             out.write(bytes);
-            return HexFormat.of().formatHex(out.getMessageDigest().digest());
-        }
-    }
-
-    private static DigestOutputStream digest(OutputStream raw) {
-        try {
-            return new DigestOutputStream(raw, MessageDigest.getInstance("SHA-256"));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return Sha256.hex(out);
         }
     }
 
@@ -151,7 +140,7 @@ public final class Checkpoints {
             for (Map.Entry<String, String> e : sums.entrySet()) {
                 java.nio.file.Path copy = tmp.resolve(e.getKey());
                 fs.copyToLocalFile(new Path(folder, e.getKey()), new Path(copy.toUri()));
-                String actual = HexFormat.of().formatHex(sha256(Files.readAllBytes(copy)));
+                String actual = Sha256.of(Files.readAllBytes(copy));
                 if (!actual.equals(e.getValue())) throw new IOException(e.getKey() + " does not match its checksum in COMPLETE (truncated or corrupt)");
                 local.put(e.getKey(), copy);
             }
@@ -168,14 +157,6 @@ public final class Checkpoints {
     private static Map<String, INDArray> read(java.nio.file.Path p) {
         if (p == null) throw new TensorFileException("checkpoint", "a tensor file is missing");
         return Safetensors.read(p);
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private void prune(int keep) throws IOException {

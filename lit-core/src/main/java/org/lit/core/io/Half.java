@@ -1,11 +1,38 @@
 package org.lit.core.io;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /** IEEE half and bfloat16 conversions, rounding to nearest even (Java 17 has neither). */
-final class Half {
+public final class Half {
     private Half() {
     }
 
-    static float toFloat(short bits) {
+    /** Every half's float value: decoding a latent row becomes one table load per element. */
+    private static final class Table {
+        static final float[] FLOATS = new float[1 << 16];
+
+        static {
+            for (int h = 0; h < FLOATS.length; h++) FLOATS[h] = toFloat((short) h);
+        }
+    }
+
+    /** Decodes n little-endian halves from src (from its position, which advances) into dst[off, off + n). */
+    public static void toFloats(ByteBuffer src, float[] dst, int off, int n) {
+        ByteBuffer b = src.order() == ByteOrder.LITTLE_ENDIAN ? src : src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        float[] table = Table.FLOATS;
+        for (int i = 0; i < n; i++) dst[off + i] = table[b.getShort() & 0xffff];
+        if (b != src) src.position(b.position());
+    }
+
+    /** Encodes src[off, off + n) as little-endian halves into dst (from its position, which advances). */
+    public static void fromFloats(float[] src, int off, int n, ByteBuffer dst) {
+        ByteBuffer b = dst.order() == ByteOrder.LITTLE_ENDIAN ? dst : dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) b.putShort(fromFloat(src[off + i]));
+        if (b != dst) dst.position(b.position());
+    }
+
+    public static float toFloat(short bits) {
         int h = bits & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exp = (h >>> 10) & 0x1f;
@@ -18,7 +45,7 @@ final class Half {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
-    static short fromFloat(float f) {
+    public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         float abs = Math.abs(f);
