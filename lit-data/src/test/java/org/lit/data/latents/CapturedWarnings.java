@@ -5,24 +5,26 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.Logger;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.Property;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The WARN lines one class logs while a test runs (so a test can check that a warning names the file and why). */
 final class CapturedWarnings extends AbstractAppender implements AutoCloseable {
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final Logger logger;
-    private final Level level;
 
     CapturedWarnings(Class<?> source) {
-        super("captured-warnings", null, null, true, Property.EMPTY_ARRAY);
-        logger = (Logger) LogManager.getLogger(source);
-        level = logger.getLevel();
-        logger.setLevel(Level.WARN);
-        logger.addAppender(this);
+        super("captured-warnings-" + INSTANCES.incrementAndGet(), null, null, true, Property.EMPTY_ARRAY);
         start();
+        org.slf4j.LoggerFactory.getLogger(source);      // SLF4J's first use (re)starts log4j's context, which would drop what is set below
+        logger = (Logger) LogManager.getLogger(source);
+        logger.addAppender(this);                        // gives the class a logger config of its own...
+        Configurator.setLevel(source.getName(), Level.WARN);   // ...whose level (not the Logger's, reset on reconfiguration) lets WARN through
     }
 
     @Override
@@ -37,7 +39,6 @@ final class CapturedWarnings extends AbstractAppender implements AutoCloseable {
     @Override
     public void close() {
         logger.removeAppender(this);
-        logger.setLevel(level);
         stop();
     }
 }
