@@ -2,13 +2,9 @@ package org.lit.data.latents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.lit.core.io.TensorFileException;
-import org.lit.data.HadoopFiles;
 import org.lit.data.SkippedFile;
 
 import java.io.IOException;
@@ -24,18 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LatentShardsTest {
-    @TempDir
-    java.nio.file.Path tmp;
-
-    private FileSystem fs() throws IOException {
-        return HadoopFiles.fileSystem(new Path(tmp.toUri()), new Configuration());
-    }
-
-    private Path dir() {
-        return new Path(tmp.toUri());
-    }
-
+class LatentShardsTest extends LocalDirTest {
     /** Every sample read back equals the input stored in dtype (exactly: float16 rounding of the input, or the input). */
     static void assertSamplesEqualInputs(LatentShards shards, List<TestLatents.Inputs> inputs, LatentDType dtype) {
         int i = 0;

@@ -1,11 +1,7 @@
 package org.lit.data.latents;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.lit.core.io.TensorFileException;
-import org.lit.data.HadoopFiles;
 
 import java.io.RandomAccessFile;
 import java.util.ArrayList;
@@ -21,10 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PrefetcherTest {
-    @TempDir
-    java.nio.file.Path tmp;
-
+class PrefetcherTest extends LocalDirTest {
     @Test
     void batchesFetchedAheadComeBackInOrderReadInParallelOnNamedDaemonThreads() {
         AtomicInteger inFlight = new AtomicInteger(), most = new AtomicInteger();
@@ -79,9 +72,8 @@ class PrefetcherTest {
 
     @Test
     void realShardsReadThroughThePrefetcherEqualDirectReadsAndFailuresNameTheShard() throws Exception {
-        Path dir = new Path(tmp.toUri());
-        TestLatents.writeDataSet(HadoopFiles.fileSystem(dir, new Configuration()), dir, LatentDType.FLOAT16, 7, 5, 9);
-        try (LatentShards shards = LatentShards.open(dir.toString()); Prefetcher p = new Prefetcher(shards, 4)) {
+        TestLatents.writeDataSet(fs(), dir(), LatentDType.FLOAT16, 7, 5, 9);
+        try (LatentShards shards = LatentShards.open(dir().toString()); Prefetcher p = new Prefetcher(shards, 4)) {
             int[] order = new SplittableRandom(3).ints(40, 0, shards.size()).toArray();
             Sample[] got = p.read(order);
             for (int k = 0; k < order.length; k++) {

@@ -1,11 +1,6 @@
 package org.lit.data.latents;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.lit.data.HadoopFiles;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,18 +12,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ShardVerifierTest {
-    @TempDir
-    java.nio.file.Path tmp;
-
-    private FileSystem fs() throws IOException {
-        return HadoopFiles.fileSystem(new Path(tmp.toUri()), new Configuration());
-    }
-
-    private Path dir() {
-        return new Path(tmp.toUri());
-    }
-
+class ShardVerifierTest extends LocalDirTest {
     private Optional<ShardRecord> verified(int partition) throws IOException {
         return ShardVerifier.verified(fs(), dir(), partition);
     }
