@@ -59,9 +59,16 @@ public final class Npy {
     }
 
     public static byte[] write(INDArray a) {
-        String descr = DESCR.entrySet().stream().filter(e -> e.getValue() == a.dataType()).map(Map.Entry::getKey).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no .npy dtype for " + a.dataType()));
-        long[] shape = a.shape();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(header(a.dataType(), a.shape()));
+        out.writeBytes(DTypes.encode(a));
+        return out.toByteArray();
+    }
+
+    /** The .npy (version 1) header of a C-order array of type t and shape: what precedes its little-endian data, for writers that stream. */
+    public static byte[] header(DataType t, long... shape) {
+        String descr = DESCR.entrySet().stream().filter(e -> e.getValue() == t).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no .npy dtype for " + t));
         StringBuilder s = new StringBuilder("(");
         for (long d : shape) s.append(d).append(shape.length == 1 ? ",)" : ",");
         String shapeText = shape.length == 1 ? s.toString() : s.toString().replaceAll(",$", "") + ")";
@@ -75,7 +82,6 @@ public final class Npy {
         out.write(header.length() & 0xff);
         out.write(header.length() >>> 8);
         out.writeBytes(header.getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(DTypes.encode(a));
         return out.toByteArray();
     }
 }
