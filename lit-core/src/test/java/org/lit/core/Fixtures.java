@@ -30,6 +30,7 @@ public final class Fixtures {
             if (in == null) throw new IllegalArgumentException("no fixture " + name);
             Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "lit-fixtures"));
             Path out = dir.resolve(name);
+            Files.createDirectories(out.getParent());   // fixtures in subfolders (vae/config.json)
             Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
             return out;
         } catch (IOException e) {

@@ -10,7 +10,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Named tensors by file extension: .safetensors, .pt/.pth, .npz, .npy (as the single tensor "arr_0"). */
+/**
+ * Named tensors by file extension: .safetensors, .pt/.pth/.ckpt and .bin (torch.save zip files, as diffusers'
+ * diffusion_pytorch_model.bin), .npz, .npy (as the single tensor "arr_0").
+ */
 public final class TensorFiles {
     private TensorFiles() {
     }
@@ -28,7 +31,7 @@ public final class TensorFiles {
         String name = path.getFileName().toString().toLowerCase();
         try {
             if (name.endsWith(".safetensors")) return Safetensors.read(path);
-            if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt")) return TorchCheckpoint.readStateDict(path, entry);
+            if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt") || name.endsWith(".bin")) return TorchCheckpoint.readStateDict(path, entry);
             if (name.endsWith(".npz")) return Npz.read(Files.readAllBytes(path), path.toString());
             if (name.endsWith(".npy")) {
                 Map<String, INDArray> one = new LinkedHashMap<>();
@@ -38,7 +41,7 @@ public final class TensorFiles {
         } catch (IOException e) {
             throw new TensorFileException(path.toString(), "cannot read: " + e.getMessage(), e);
         }
-        throw new TensorFileException(path.toString(), "unknown tensor file type; expected .safetensors, .pt, .pth, .npz or .npy");
+        throw new TensorFileException(path.toString(), "unknown tensor file type; expected .safetensors, .pt, .pth, .bin, .npz or .npy");
     }
 
     /**

@@ -115,26 +115,36 @@ public final class ParameterSet {
 
     /** The same strict load into another flat buffer of this layout (EMA weights, optimizer moments). */
     public void loadInto(INDArray flat, Map<String, INDArray> tensors, String source) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Param p : byName.values()) shapes.put(p.name, p.shape);
+        checkStrict(shapes, tensors, source);
+        for (Param p : byName.values()) {
+            flat.get(NDArrayIndex.interval(p.offset, p.offset + p.length())).assign(tensors.get(p.name).castTo(flat.dataType()).reshape(p.length()));
+        }
+    }
+
+    /**
+     * The check of a strict load into a model expecting these names and shapes: every missing key,
+     * every unexpected key and every shape mismatch of the file, reported together in one error.
+     */
+    public static void checkStrict(Map<String, long[]> expected, Map<String, INDArray> tensors, String source) {
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
-        for (Param p : byName.values()) {
-            INDArray t = tensors.get(p.name);
-            if (t == null) missing.add(p.name);
-            else if (!Arrays.equals(t.shape(), p.shape)) {
-                mismatched.add(p.name + ": file " + Arrays.toString(t.shape()) + ", model " + Arrays.toString(p.shape));
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            INDArray t = tensors.get(e.getKey());
+            if (t == null) missing.add(e.getKey());
+            else if (!Arrays.equals(t.shape(), e.getValue())) {
+                mismatched.add(e.getKey() + ": file " + Arrays.toString(t.shape()) + ", model " + Arrays.toString(e.getValue()));
             }
         }
-        for (String k : tensors.keySet()) if (!byName.containsKey(k)) unexpected.add(k);
+        for (String k : tensors.keySet()) if (!expected.containsKey(k)) unexpected.add(k);
         if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
             StringBuilder sb = new StringBuilder("cannot load weights from " + source + " into the model:");
             if (!missing.isEmpty()) sb.append("\n  missing keys (").append(missing.size()).append("): ").append(String.join(", ", missing));
             if (!unexpected.isEmpty()) sb.append("\n  unexpected keys (").append(unexpected.size()).append("): ").append(String.join(", ", unexpected));
             if (!mismatched.isEmpty()) sb.append("\n  shape mismatches (").append(mismatched.size()).append("): ").append(String.join("; ", mismatched));
             throw new IllegalArgumentException(sb.toString());
-        }
-        for (Param p : byName.values()) {
-            flat.get(NDArrayIndex.interval(p.offset, p.offset + p.length())).assign(tensors.get(p.name).castTo(flat.dataType()).reshape(p.length()));
         }
     }
 

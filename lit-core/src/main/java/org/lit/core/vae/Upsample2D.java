@@ -1,0 +1,61 @@
+package org.lit.core.vae;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Broadcast;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * diffusers Upsample2D (use_conv): nearest x2 (out[y][x] = in[y/2][x/2]), then a 3x3 convolution
+ * with padding 1.
+ *
+ * <p>Computed without the 4x larger upsampled image. Output pixel (2i+py, 2j+px) sees, along each
+ * axis, only two distinct input rows: for py = 0, input row i-1 through kernel row 0 and row i
+ * through kernel rows 1 and 2; for py = 1, row i through kernel rows 0 and 1 and row i+1 through
+ * row 2. So each of the four output phases is a 2x2 convolution of the original input with summed
+ * kernels: 16 small GEMMs instead of 9 over four times the cells, 2.25x fewer multiplications,
+ * the same sums up to float rounding of the summed kernels (formed in double).
+ */
+final class Upsample2D {
+    /** For output parity p and window offset r, the kernel rows (or columns) that land there. */
+    private static final int[][][] KERNEL_ROWS = {{{0}, {1, 2}}, {{0, 1}, {2}}};
+
+    private final Conv2d conv;
+    /** [py][px][ry*2 + rx]: the (out, in) kernel of phase (py, px) at window offset (py+ry, px+rx). */
+    private final INDArray[][][] phaseKernels = new INDArray[2][2][4];
+
+    Upsample2D(VaeWeights weights, String name, long channels) {
+        this.conv = new Conv2d(weights, name + ".conv", channels, channels, 3);
+        for (int py = 0; py < 2; py++) {
+            for (int px = 0; px < 2; px++) {
+                for (int r = 0; r < 4; r++) {
+                    INDArray sum = Nd4j.zeros(DataType.DOUBLE, channels, channels);
+                    for (int dy : KERNEL_ROWS[py][r / 2]) {
+                        for (int dx : KERNEL_ROWS[px][r % 2]) sum.addi(conv.tap(dy, dx).castTo(DataType.DOUBLE));
+                    }
+                    phaseKernels[py][px][r] = sum.castTo(DataType.FLOAT);
+                }
+            }
+        }
+    }
+
+    INDArray forward(INDArray x) {
+        long n = x.size(1), h = x.size(2), w = x.size(3);
+        Grid grid = conv.inputGrid(n, h, w);
+        Conv2d.interior(grid).assign(x);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, conv.out, n, 2 * h, 2 * w);
+        INDArray wide = Nd4j.createUninitialized(DataType.FLOAT, conv.out, grid.cells());
+        INDArrayIndex all = NDArrayIndex.all();
+        for (int py = 0; py < 2; py++) {
+            for (int px = 0; px < 2; px++) {
+                long[][] taps = {{py, px}, {py, px + 1}, {py + 1, px}, {py + 1, px + 1}};
+                grid.correlate(phaseKernels[py][px], taps, wide);
+                INDArray phase = y.get(all, all, NDArrayIndex.interval(py, 2, 2 * h), NDArrayIndex.interval(px, 2, 2 * w));
+                Broadcast.add(Grid.valid(wide, n, grid.rows, grid.cols, h, w), conv.bias(), phase, 0);
+            }
+        }
+        return y;
+    }
+}
