@@ -4,11 +4,14 @@ import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
+import org.lit.core.vae.AutoencoderKL;
+import org.lit.data.VaeFiles;
 import org.lit.train.SampleGrid;
 import org.lit.train.Sampler;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,6 +58,9 @@ final class SampleCommand implements Runnable {
     @Option(names = "--raw", description = "write the sampler's output in model space (float32 `samples`, N x C x H x W) to an .npz")
     boolean raw;
 
+    @Option(names = "--vae", description = "VAE weights (file or diffusers folder, any Hadoop URI) that decode a latent model's samples to images")
+    String vae;
+
     @Option(names = "--out", required = true, description = "a folder (PNG grid and one PNG per sample) or an .npz")
     Path out;
 
@@ -64,8 +70,8 @@ final class SampleCommand implements Runnable {
         if (!sampler.equals("ddpm") && !sampler.equals("ddim")) throw new IllegalArgumentException("--sampler must be ddpm or ddim, got '" + sampler + "'");
         boolean npz = out.getFileName().toString().endsWith(".npz");
         if (raw && !npz) throw new IllegalArgumentException("--raw writes an .npz; got --out " + out);
-        if (!raw && config.inChannels() != 3) {
-            throw new IllegalArgumentException(config.name() + " samples latents (" + config.inChannels() + " channels); decoding needs the VAE, which is not in this build yet: use --raw");
+        if (!raw && config.inChannels() != 3 && vae == null) {
+            throw new IllegalArgumentException(config.name() + " samples latents (" + config.inChannels() + " channels): give --vae FILE to decode them, or --raw for the latents");
         }
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
         DiffusionTransformer model = new DiffusionTransformer(config, DataType.FLOAT);
@@ -76,11 +82,22 @@ final class SampleCommand implements Runnable {
         long start = System.nanoTime();
         INDArray samples = Sampler.run(model, d, z, y, new Sampler.Options(sampler.equals("ddpm"), cfgScale, clipDenoised, seed));
         System.out.printf("%d samples, %s %d steps, cfg %.2f: %.1f s%n", y.length, sampler, steps, cfgScale, (System.nanoTime() - start) / 1e9);
+        if (!raw && vae != null) samples = decode(samples);
         try {
             write(samples, npz);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Latents to images, a few at a time (a 256px decode holds large activations). */
+    private INDArray decode(INDArray latents) {
+        AutoencoderKL decoder = AutoencoderKL.load(VaeFiles.local(vae));
+        List<INDArray> parts = new java.util.ArrayList<>();
+        for (long i = 0; i < latents.size(0); i += 4) {
+            parts.add(decoder.decode(latents.get(NDArrayIndex.interval(i, Math.min(latents.size(0), i + 4))).dup()));
+        }
+        return Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }
 
     private INDArray startNoise(ModelConfig c, int n) {
@@ -112,7 +129,7 @@ final class SampleCommand implements Runnable {
             }
             for (int i = 0; i < samples.size(0); i++) {
                 try (OutputStream o = Files.newOutputStream(out.resolve(String.format("%06d.png", i)))) {
-                    SampleGrid.write(samples.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)), 1, o);
+                    SampleGrid.write(samples.get(NDArrayIndex.interval(i, i + 1)), 1, o);
                 }
             }
         }

@@ -6,15 +6,27 @@ import java.util.SplittableRandom;
  * Everything random about one training sample, drawn from (seed, step, index in the global batch)
  * alone: the same draws whatever the worker count, and the same after a resume.
  */
-public record SampleDraws(int timestep, boolean dropLabel, boolean flip, float[] noise) {
+public record SampleDraws(int timestep, boolean dropLabel, boolean flip, float[] noise, long key) {
     public static SampleDraws of(long seed, long step, int index, int timesteps, double classDropout, int noiseSize) {
-        SplittableRandom rng = new SplittableRandom(mix(mix(seed, step), index));
+        long key = mix(mix(seed, step), index);
+        SplittableRandom rng = new SplittableRandom(key);
         int t = rng.nextInt(timesteps);
         boolean drop = rng.nextDouble() < classDropout;
         boolean flip = rng.nextBoolean();
         float[] noise = new float[noiseSize];
         for (int i = 0; i < noiseSize; i++) noise[i] = (float) rng.nextGaussian();
-        return new SampleDraws(t, drop, flip, noise);
+        return new SampleDraws(t, drop, flip, noise, key);
+    }
+
+    /**
+     * The eps of the VAE posterior's sample (mean + std * eps) for a latent run: a stream of its own
+     * from the same key, so the other draws are the same in pixel and latent space.
+     */
+    public float[] posteriorEps(int size) {
+        SplittableRandom rng = new SplittableRandom(mix(key, 1));
+        float[] eps = new float[size];
+        for (int i = 0; i < size; i++) eps[i] = (float) rng.nextGaussian();
+        return eps;
     }
 
     /** A permutation of 0..n-1 for an epoch, from (seed, epoch). */

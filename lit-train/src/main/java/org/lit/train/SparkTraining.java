@@ -6,9 +6,10 @@ import com.typesafe.config.ConfigRenderOptions;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.resource.ResourceInformation;
 import org.lit.core.config.ConfigError;
 import org.lit.core.config.ModelConfigs;
+import org.lit.data.SparkJobs;
+import org.lit.data.TaskGpu;
 import org.lit.train.allreduce.AllReduce;
 import org.lit.train.allreduce.Transport;
 import org.lit.train.allreduce.Transports;
@@ -52,12 +53,7 @@ public final class SparkTraining {
 
     public static Summary run(SparkConf base, Config config, String runDir) {
         int configured = ParallelConfig.from(config).workers();
-        SparkConf conf = base.clone().setAppName("lit train " + runDir).setIfMissing("spark.master", "local[" + Math.max(1, configured) + "]");
-        if (conf.get("spark.master").startsWith("local")) {
-            // The embedded master needs no network beyond loopback, and no web UI.
-            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "localhost")
-                    .setIfMissing("spark.ui.enabled", "false");
-        }
+        SparkConf conf = SparkJobs.conf(base, "lit train " + runDir, configured);
         String rendered = config.root().render(ConfigRenderOptions.concise());
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             int workers = workers(configured, sc);
@@ -119,8 +115,7 @@ public final class SparkTraining {
         }
 
         private Summary train(BarrierTaskContext ctx, int rank, int attempt) {
-            ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
-            if (gpu != null) Nd4j.getAffinityManager().unsafeSetDevice(Integer.parseInt(gpu.addresses()[0]));
+            TaskGpu.bind(ctx);
             Config c = ConfigFactory.parseString(config).resolve();
             ParallelConfig p = ParallelConfig.from(c);
             String address = ctx.getTaskInfos()[rank].address();

@@ -4,10 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import org.lit.core.config.ConfigError;
 
-/** The resolved `train` and `data` blocks. */
+/** The resolved `train` block (the `data` block is {@link org.lit.train.data.DataConfig}). */
 public record TrainConfig(int steps, int globalBatch, int microBatch, long seed, double lr, double weightDecay, int warmupSteps,
                           double gradClip, double emaDecay, int checkpointEvery, int keepCheckpoints, int logEvery,
-                          int sampleEvery, int sampleSteps, double sampleCfgScale, boolean skipNan, String init, String dataPath, int imageSize, boolean flip) {
+                          int sampleEvery, int sampleSteps, double sampleCfgScale, boolean skipNan, String init) {
 
     public static TrainConfig from(Config c) {
         try {
@@ -15,8 +15,7 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
                     c.getLong("train.seed"), c.getDouble("train.lr"), c.getDouble("train.weight-decay"), c.getInt("train.warmup-steps"),
                     c.getDouble("train.grad-clip"), c.getDouble("train.ema-decay"), c.getInt("train.checkpoint-every"),
                     c.getInt("train.keep-checkpoints"), c.getInt("train.log-every"), c.getInt("train.sample-every"),
-                    c.getInt("train.sample-steps"), c.getDouble("train.sample-cfg-scale"), onNan(c.getString("train.on-nan")), c.getString("train.init"), c.getString("data.path"),
-                    c.getInt("data.image-size"), c.getBoolean("data.flip"));
+                    c.getInt("train.sample-steps"), c.getDouble("train.sample-cfg-scale"), onNan(c.getString("train.on-nan")), c.getString("train.init"));
             t.validate();
             return t;
         } catch (ConfigException.WrongType e) {
@@ -51,7 +50,6 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
         if (sampleCfgScale < 1) throw new ConfigError("train.sample-cfg-scale", "train.sample-cfg-scale must be >= 1 (1 = no guidance), got " + sampleCfgScale);
         if (lr <= 0) throw new ConfigError("train.lr", "train.lr must be positive, got " + lr);
         if (emaDecay < 0 || emaDecay > 1) throw new ConfigError("train.ema-decay", "train.ema-decay must be in [0, 1], got " + emaDecay);
-        if (dataPath.isBlank()) throw new ConfigError("data.path", "data.path is required: an image folder <path>/<class>/*.png");
     }
 
     private static void positive(String key, int v) {

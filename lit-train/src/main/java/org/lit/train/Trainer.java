@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.lit.core.Durations;
 import org.lit.core.config.ConfigError;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
@@ -13,10 +14,12 @@ import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.core.nn.StepScope;
 import org.lit.data.HadoopFiles;
-import org.lit.data.ImageFolder;
 import org.lit.distill.DistillConfig;
 import org.lit.distill.DistillationLoss;
 import org.lit.distill.Teacher;
+import org.lit.train.data.DataConfig;
+import org.lit.train.data.TrainingData;
+import org.lit.train.data.TrainingSources;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,12 +56,14 @@ public final class Trainer {
     private final AdamW optimizer;
     private final Ema ema;
     private final Checkpoints checkpoints;
-    private final ImageFolder data;
+    private final TrainingData data;
     private final Worker worker;
     private final DistillConfig distillation;      // null: plain training
     private final Teacher teacher;
     private final ParallelConfig parallel;
     private long step;
+    private int[] order;
+    private long orderEpoch = -1;
     private double allReduceSeconds;
 
     /** What a finished run reports: seconds of training, of which allReduceSeconds summing gradients. */
@@ -77,8 +82,8 @@ public final class Trainer {
         this.modelConfig = modelConfig;
         this.train = TrainConfig.from(config);
         this.run = run;
-        this.data = validate(config, modelConfig);
         checkBatchSplit(train, worker.world());
+        this.data = TrainingSources.open(DataConfig.from(config), modelConfig, train.globalBatch());
         this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
         model.parameters().initialize(train.seed());
         if (!train.init().isBlank()) {
@@ -92,21 +97,10 @@ public final class Trainer {
         this.checkpoints = new Checkpoints(run);
     }
 
-    /** Checks the config against the data without building anything; returns the data set. */
-    public static ImageFolder validate(Config config, ModelConfig modelConfig) {
+    /** Checks the config against the data without building a model (before Spark starts). */
+    public static void validate(Config config, ModelConfig modelConfig) {
         TrainConfig train = TrainConfig.from(config);
-        if (modelConfig.inChannels() != 3 || modelConfig.inputSize() != train.imageSize()) {
-            throw new IllegalArgumentException("pixel-space training reads RGB images: set model.in-channels = 3 and model.input-size = data.image-size ("
-                    + train.imageSize() + "); latent training arrives with the VAE encode job");
-        }
-        ImageFolder data = new ImageFolder(java.nio.file.Path.of(train.dataPath()), train.imageSize());
-        if (data.classes().size() > modelConfig.numClasses()) {
-            throw new IllegalArgumentException(train.dataPath() + " has " + data.classes().size() + " classes but model.num-classes is " + modelConfig.numClasses());
-        }
-        if (data.size() < train.globalBatch()) {
-            throw new IllegalArgumentException(train.dataPath() + " has " + data.size() + " images, fewer than train.global-batch " + train.globalBatch());
-        }
-        return data;
+        TrainingSources.open(DataConfig.from(config), modelConfig, train.globalBatch()).close();
     }
 
     /** Each of W workers takes global-batch / W samples of every batch, in whole micro-batches. */
@@ -128,7 +122,8 @@ public final class Trainer {
         // not depend on the worker count; only the order of float sums does).
         for (String free : new String[] {"train.steps", "train.checkpoint-every", "train.workers", "train.allreduce.transport",
                 "train.allreduce.timeout", "train.allreduce.bucket-mb", "train.fault.kill-rank", "train.fault.at-step", "train.keep-checkpoints", "train.log-every",
-                "train.sample-every", "train.sample-steps", "train.sample-cfg-scale", "train.on-nan", "data.path"}) out.remove(free);
+                "train.sample-every", "train.sample-steps", "train.sample-cfg-scale", "train.on-nan", "data.path", "data.latents", "data.vae",
+                "data.read-threads"}) out.remove(free);
         return out;
     }
 
@@ -136,7 +131,7 @@ public final class Trainer {
         FileSystem fs = checkpoints.fileSystem();
         if (worker.leader()) writeText(fs, new Path(run, "config.conf"), config.root().render(ConfigRenderOptions.defaults().setOriginComments(false)));
         resume();
-        try (MetricsLog metrics = worker.leader() ? MetricsLog.open(fs, new Path(run, "metrics.jsonl"), step) : null) {
+        try (TrainingData source = data; MetricsLog metrics = worker.leader() ? MetricsLog.open(fs, new Path(run, "metrics.jsonl"), step) : null) {
             return train(fs, metrics);
         }
     }
@@ -215,15 +210,17 @@ public final class Trainer {
      */
     private StepTerms step(int perEpoch) {
         int gb = train.globalBatch(), mb = train.microBatch(), share = gb / worker.world();
-        long epoch = step / perEpoch;
-        int[] order = SampleDraws.epochOrder(train.seed(), epoch, data.size());
+        int[] order = epochOrder(step, perEpoch);
         int base = (int) (step % perEpoch) * gb;
+        // This step's samples (already requested a step ago, except on the first) and the next step's.
+        data.prefetch(rankShare(order, base));
+        if (step + 1 < train.steps()) data.prefetch(rankShare(epochOrder(step + 1, perEpoch), (int) ((step + 1) % perEpoch) * gb));
         double[] sums = new double[5];                                  // loss, mse, vb, kd_eps, kd_var
         model.parameters().zeroGrads();
         for (int from = worker.rank() * share; from < (worker.rank() + 1) * share; from += mb) {
             try (MemoryWorkspace ws = StepScope.open()) {
                 MicroBatch b = microBatch(order, base, from, mb);
-                INDArray x0 = Nd4j.create(b.images, new long[] {mb, 3, train.imageSize(), train.imageSize()}, 'c');
+                INDArray x0 = Nd4j.create(b.images, batchShape(mb), 'c');
                 INDArray noise = Nd4j.create(b.noise, x0.shape(), 'c');
                 INDArray xt = diffusion.qSample(x0, b.t, noise);
                 INDArray out = model.forwardForTraining(xt, b.t, b.y);
@@ -264,19 +261,41 @@ public final class Trainer {
         }
     }
 
+    /** The dataset order of the epoch that holds a step (kept: an ImageNet permutation is 1.28M draws). */
+    private int[] epochOrder(long atStep, int perEpoch) {
+        long epoch = atStep / perEpoch;
+        if (epoch != orderEpoch) {
+            order = SampleDraws.epochOrder(train.seed(), epoch, data.size());
+            orderEpoch = epoch;
+        }
+        return order;
+    }
+
+    /** The samples this rank computes of the global batch that starts at base. */
+    private int[] rankShare(int[] order, int base) {
+        int per = train.globalBatch() / worker.world();
+        return java.util.Arrays.copyOfRange(order, base + worker.rank() * per, base + (worker.rank() + 1) * per);
+    }
+
+    private long[] batchShape(int n) {
+        long[] s = data.sampleShape();
+        return new long[] {n, s[0], s[1], s[2]};
+    }
+
     /** y: the labels the student sees (the null class where dropped); labels: the true ones. */
     private record MicroBatch(float[] images, float[] noise, int[] t, int[] y, int[] labels) {
     }
 
     private MicroBatch microBatch(int[] order, int base, int from, int mb) {
-        int size = 3 * train.imageSize() * train.imageSize();
+        long[] shape = data.sampleShape();
+        int size = (int) (shape[0] * shape[1] * shape[2]);
         float[] images = new float[mb * size], noise = new float[mb * size];
         int[] t = new int[mb], y = new int[mb], labels = new int[mb];
         for (int i = 0; i < mb; i++) {
             int index = from + i;                                    // position in the global batch
             int sample = order[base + index];
             SampleDraws d = SampleDraws.of(train.seed(), step, index, GaussianDiffusion.TRAINING_STEPS, modelConfig.classDropout(), size);
-            System.arraycopy(data.image(sample, train.flip() && d.flip()), 0, images, i * size, size);
+            System.arraycopy(data.x0(sample, d), 0, images, i * size, size);
             System.arraycopy(d.noise(), 0, noise, i * size, size);
             t[i] = d.timestep();
             labels[i] = data.label(sample);
@@ -361,28 +380,25 @@ public final class Trainer {
         m.put("images_per_sec", rate);
         m.put("seconds", seconds);
         m.put("allreduce_seconds", allReduceSeconds);
+        m.put("data_seconds", data.waitedSeconds());
         metrics.write(m);
         double eta = (train.steps() - step) * seconds / Math.max(1, done);
         LOG.info(String.format("step %d/%d  loss %.4f (mse %.4f, vb %.4f)  %.1f img/s  ETA %s", step, train.steps(), m.get("loss"), m.get("mse"),
-                m.get("vb"), rate, duration(eta)));
+                m.get("vb"), rate, Durations.format(eta)));
     }
 
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
-    }
-
-    /** 8 samples of every class from the EMA weights, DDIM from noise fixed by the seed, guided by train.sample-cfg-scale. */
+    /** 8 samples of every class (at most 8 classes) from the EMA weights, DDIM from noise fixed by the seed, guided by train.sample-cfg-scale. */
     private void sampleGrid(FileSystem fs) throws IOException {
+        if (!data.showsSamples()) return;
         DiffusionTransformer emaModel = new DiffusionTransformer(modelConfig, DataType.FLOAT);
         emaModel.parameters().values().assign(ema.weights());
-        int classes = data.classes().size(), per = 8;
-        int[] y = new int[classes * per];
-        for (int i = 0; i < y.length; i++) y[i] = i / per;
+        // A row per class, at most 8 rows spread over the labels (ImageNet has 1000 classes).
+        int classes = data.classes().size(), rows = Math.min(8, classes), per = 8;
+        int[] y = new int[rows * per];
+        for (int i = 0; i < y.length; i++) y[i] = (int) ((long) (i / per) * classes / rows);
         INDArray x = Sampler.noise(train.seed(), y.length, modelConfig);
-        // Pixel space: x0 estimates are clamped to the image range, as ADM samples pixels.
-        Sampler.Options how = new Sampler.Options(false, train.sampleCfgScale(), true, train.seed());
-        INDArray images = Sampler.run(emaModel, GaussianDiffusion.respaced("ddim" + train.sampleSteps()), x, y, how);
+        Sampler.Options how = new Sampler.Options(false, train.sampleCfgScale(), data.clipDenoised(), train.seed());
+        INDArray images = data.pixels(Sampler.run(emaModel, GaussianDiffusion.respaced("ddim" + train.sampleSteps()), x, y, how));
         Path png = new Path(run, String.format("samples/step-%08d.png", step));
         try (FSDataOutputStream out = fs.create(png, true)) {
             SampleGrid.write(images, per, out);

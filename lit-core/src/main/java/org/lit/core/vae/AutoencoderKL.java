@@ -22,9 +22,9 @@ import java.util.Map;
  * GEMMs on (C, pixels) matrices with no transposes. Inputs and outputs are the usual NCHW.
  */
 public final class AutoencoderKL {
-    static final String SAFETENSORS = "diffusion_pytorch_model.safetensors";
-    static final String BIN = "diffusion_pytorch_model.bin";
-    static final String CONFIG = "config.json";
+    public static final String SAFETENSORS = "diffusion_pytorch_model.safetensors";
+    public static final String BIN = "diffusion_pytorch_model.bin";
+    public static final String CONFIG = "config.json";
 
     private final VaeConfig config;
     private final Encoder encoder;
@@ -43,6 +43,15 @@ public final class AutoencoderKL {
      * the SD VAE's ({@link VaeConfig#sdVae()}).
      */
     public static AutoencoderKL load(Path weightsFileOrFolder) {
+        Path weights = weightsFile(weightsFileOrFolder);
+        Path folder = weights.toAbsolutePath().getParent();
+        Path configJson = folder == null ? null : folder.resolve(CONFIG);
+        VaeConfig config = configJson != null && Files.isRegularFile(configJson) ? VaeConfig.fromJson(configJson) : VaeConfig.sdVae();
+        return of(config, TensorFiles.read(weights), weights.toString());
+    }
+
+    /** The weights file that load() reads: the file itself, or the folder's .safetensors (else .bin). */
+    public static Path weightsFile(Path weightsFileOrFolder) {
         Path weights = weightsFileOrFolder;
         if (Files.isDirectory(weightsFileOrFolder)) {
             weights = weightsFileOrFolder.resolve(SAFETENSORS);
@@ -53,10 +62,7 @@ public final class AutoencoderKL {
         } else if (!Files.isRegularFile(weightsFileOrFolder)) {
             throw new IllegalArgumentException(weightsFileOrFolder + ": no such VAE weights file or folder");
         }
-        Path folder = weights.toAbsolutePath().getParent();
-        Path configJson = folder == null ? null : folder.resolve(CONFIG);
-        VaeConfig config = configJson != null && Files.isRegularFile(configJson) ? VaeConfig.fromJson(configJson) : VaeConfig.sdVae();
-        return of(config, TensorFiles.read(weights), weights.toString());
+        return weights;
     }
 
     /** Builds the model from a state dict (either attention naming); strict: see {@link VaeWeights}. */

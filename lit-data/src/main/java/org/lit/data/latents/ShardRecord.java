@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.lit.data.SkippedFile;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -16,9 +17,10 @@ import java.util.List;
  *
  * @param countPerClass how many rows of each label (indexed by label; length = number of classes)
  * @param skipped       the inputs this shard's partition passed over, which index.json lists
+ *                      (Serializable: Spark tasks of the encode job return their record to the driver)
  */
 public record ShardRecord(String name, int count, String sha256, long bytes, LatentDType dtype, List<Integer> latentShape,
-                          List<Long> countPerClass, List<SkippedFile> skipped) {
+                          List<Long> countPerClass, List<SkippedFile> skipped) implements Serializable {
     public static final String SUFFIX = ".complete";
 
     public ShardRecord {
