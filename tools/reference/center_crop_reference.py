@@ -79,6 +79,8 @@ def lossless_sources():
     save(Image.fromarray(np.random.default_rng(3).integers(0, 256, (45, 67, 3), dtype=np.uint8)), "noise-67x45.png")
     save(photo("coffee.png", 100, 100, 29, 38), "coffee-29x38.ppm")
     save(photo("coffee.png", 300, 150, 33, 21).convert("L"), "coffee-gray-33x21.pgm")
+    # tagged Adobe RGB: PIL's convert("RGB") ignores the profile, Java's readers would apply it
+    save(photo("chelsea.png", 300, 20, 50, 40), "chelsea-adobergb-50x40.png", icc_profile=adobe_rgb_profile())
     return paths
 
 
@@ -98,7 +100,14 @@ def jpeg_sources():
     src.convert("CMYK").save(buf, "JPEG", quality=95)
     out["rocket-cmyk.jpg"] = buf.getvalue()
     out["rocket-ycck.jpg"] = ycck_jpeg(photo("chelsea.png", 200, 100, 64, 48))
+    buf = io.BytesIO()
+    src.save(buf, "JPEG", quality=90, icc_profile=adobe_rgb_profile())
+    out["rocket-adobergb.jpg"] = buf.getvalue()
     return out
+
+
+def adobe_rgb_profile():
+    return Image.open(os.path.join(PHOTOS, "rocket.jpg")).info["icc_profile"]
 
 
 def ycck_jpeg(src):

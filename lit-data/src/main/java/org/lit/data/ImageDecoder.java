@@ -26,6 +26,20 @@ public final class ImageDecoder {
     /** PIL's DecompressionBombError threshold (2 x MAX_IMAGE_PIXELS): larger images are refused before decoding. */
     static final long MAX_PIXELS = 2L * 89_478_485;
 
+    static {
+        // ImageIO registers the plugins its first user's context class loader sees. On a Spark
+        // executor this jar (and TwelveMonkeys in it) sits in a child loader: rescan from ours, or
+        // CMYK JPEGs would fall to the JDK reader, which refuses them.
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        try {
+            t.setContextClassLoader(ImageDecoder.class.getClassLoader());
+            ImageIO.scanForPlugins();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
     private ImageDecoder() {
     }
 
@@ -33,9 +47,10 @@ public final class ImageDecoder {
     public static BufferedImage decodeRgb(byte[] bytes, String name) throws BadImageException {
         if (bytes.length == 0) throw new BadImageException(name, "empty file");
         if (Pnm.isPnm(bytes)) return Pnm.decode(bytes, name);
+        if (bytes.length > 2 && bytes[0] == (byte) 0xff && bytes[1] == (byte) 0xd8) bytes = JpegMarkers.withoutIccProfile(bytes);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new BadImageException(name, "not an image (no decoder knows its first bytes " + head(bytes) + ")");
+            if (!readers.hasNext()) throw new BadImageException(name, unknownFormat(bytes));
             ImageReader reader = readers.next();
             try {
                 String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
@@ -69,6 +84,14 @@ public final class ImageDecoder {
     private static Raster cmykRaster(ImageReader reader, byte[] bytes) throws IOException {
         Raster raw = reader.readRaster(0, null);
         return JpegMarkers.adobeTransform(bytes) == 2 ? JpegMarkers.ycckToCmyk(raw) : raw;
+    }
+
+    /** Why no reader took the bytes: a known format this build cannot read, or not an image at all. */
+    private static String unknownFormat(byte[] b) {
+        String head = new String(b, 0, Math.min(12, b.length), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (head.startsWith("RIFF") && head.endsWith("WEBP")) return "unsupported format: WebP (no decoder in this build)";
+        if (head.startsWith("P1") || head.startsWith("P2") || head.startsWith("P3") || head.startsWith("P4")) return "unsupported format: text or 1-bit PNM (only binary 8-bit P5/P6)";
+        return "not an image (no decoder knows its first bytes " + head(b) + ")";
     }
 
     private static String head(byte[] b) {

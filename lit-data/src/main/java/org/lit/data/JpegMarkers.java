@@ -4,7 +4,8 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 
 /**
- * What the JPEG decoders leave to the caller: whether the file is complete, and libjpeg's YCCK to
+ * What Java's JPEG decoders do differently from libjpeg under PIL, made right from the file's
+ * markers: whether the file is complete, the ICC profile (PIL ignores it), and libjpeg's YCCK to
  * CMYK step, which TwelveMonkeys' readRaster skips (it returns YCCK samples as stored).
  */
 final class JpegMarkers {
@@ -27,19 +28,45 @@ final class JpegMarkers {
         return false;
     }
 
-    /** The transform byte of the Adobe APP14 segment (0 none/CMYK, 1 YCbCr, 2 YCCK), or -1 without one; read up to the first scan. */
+    /** The transform byte of the Adobe APP14 segment (0 none/CMYK, 1 YCbCr, 2 YCCK), or -1 without one. */
     static int adobeTransform(byte[] b) {
+        int at = findSegment(b, 0xee, "Adobe", 0);
+        return at >= 0 && at + 16 <= b.length ? b[at + 15] & 0xff : -1;
+    }
+
+    /**
+     * The JPEG without its ICC profile (APP2 "ICC_PROFILE" segments), or b itself if it has none.
+     * Java's readers convert a tagged file's colours into sRGB (rocket.jpg, tagged Adobe RGB, moves
+     * by 6 levels on average); PIL's convert("RGB") ignores the profile. Without it, Java's
+     * decoder gives libjpeg's own YCbCr-to-RGB values.
+     */
+    static byte[] withoutIccProfile(byte[] b) {
+        int at = findSegment(b, 0xe2, "ICC_PROFILE", 0);
+        if (at < 0) return b;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        int from = 0;
+        for (; at >= 0; at = findSegment(b, 0xe2, "ICC_PROFILE", at)) {
+            out.write(b, from, at - from);
+            from = at + 2 + ((b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff));
+        }
+        out.write(b, from, b.length - from);
+        return out.toByteArray();
+    }
+
+    /** Offset of the first segment at or after `after` (0: from the start) with this marker whose data starts with tag; -1 if none before the first scan. */
+    private static int findSegment(byte[] b, int marker, String tag, int after) {
         int i = 2; // after SOI
         while (i + 4 <= b.length && (b[i] & 0xff) == 0xff) {
-            int marker = b[i + 1] & 0xff;
-            if (marker == 0xff) {
+            int m = b[i + 1] & 0xff;
+            if (m == 0xff) {
                 i++; // fill byte
                 continue;
             }
-            if (marker == 0xda || marker == 0xd9) break;
+            if (m == 0xda || m == 0xd9) break;
             int length = (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
-            if (marker == 0xee && length >= 14 && i + 16 <= b.length && new String(b, i + 4, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("Adobe")) {
-                return b[i + 15] & 0xff;
+            if (i > after && m == marker && i + 4 + tag.length() <= b.length
+                    && new String(b, i + 4, tag.length(), java.nio.charset.StandardCharsets.ISO_8859_1).equals(tag)) {
+                return i;
             }
             i += 2 + length;
         }

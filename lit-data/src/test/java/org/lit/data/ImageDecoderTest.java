@@ -60,6 +60,7 @@ class ImageDecoderTest {
         assertReason("truncated.jpg", ImageFixtures.bytes("truncated.jpg"), "truncated JPEG");
         assertReason("random-bytes.JPEG", ImageFixtures.bytes("random-bytes.JPEG"), "not an image");
         assertReason("empty.png", new byte[0], "empty file");
+        assertReason("a.webp", "RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "unsupported format: WebP");
         byte[] png = ImageFixtures.bytes("chelsea-97x131.png");
         assertReason("cut.png", Arrays.copyOf(png, png.length / 2), "corrupt");
         byte[] header = Arrays.copyOf(png, 40);
@@ -87,6 +88,20 @@ class ImageDecoderTest {
         assertTrue(JpegMarkers.hasEndMarker(padded), "padding after EOI is allowed");
         assertFalse(JpegMarkers.hasEndMarker(Arrays.copyOf(jpeg, jpeg.length - 2)));
         assertFalse(JpegMarkers.hasEndMarker(Arrays.copyOf(jpeg, jpeg.length * 4 / 5)), "cut inside a later scan");
+    }
+
+    @Test
+    void iccProfilesAreIgnoredAsPilIgnoresThem() throws Exception {
+        byte[] tagged = ImageFixtures.bytes("rocket-adobergb.jpg");
+        byte[] stripped = JpegMarkers.withoutIccProfile(tagged);
+        String text = new String(stripped, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains("ICC_PROFILE"));
+        assertTrue(new String(tagged, java.nio.charset.StandardCharsets.ISO_8859_1).contains("ICC_PROFILE"));
+        assertTrue(tagged.length - stripped.length > 500, "the Adobe RGB profile is about 560 bytes");
+        byte[] plain = ImageFixtures.bytes("rocket-baseline.jpg");
+        assertTrue(plain == JpegMarkers.withoutIccProfile(plain), "untagged files are passed through");
+        // the same pixels as the untagged file: the profile changed nothing but the tag
+        assertEquals(1.0, ImageFixtures.compare(CenterCrop.hwc(ImageDecoder.decodeRgb(tagged, "tagged")), CenterCrop.hwc(ImageDecoder.decodeRgb(plain, "plain")))[0]);
     }
 
     private static void assertReason(String name, byte[] bytes, String reason) {

@@ -15,9 +15,9 @@ public final class ImageFixtures {
     /** Lossless sources: their crops must equal PIL's. */
     public static final String[] LOSSLESS = {"astronaut-301x203.png", "chelsea-97x131.png", "coffee-40x28.png", "camera-gray-123x89.png",
             "astronaut-rgba-77x66.png", "chelsea-palette-90x70.png", "ramp-gray16-52x34.png", "camera-la-71x47.png", "rocket-45x33.bmp",
-            "noise-67x45.png", "coffee-29x38.ppm", "coffee-gray-33x21.pgm"};
+            "noise-67x45.png", "coffee-29x38.ppm", "coffee-gray-33x21.pgm", "chelsea-adobergb-50x40.png"};
     /** JPEGs: libjpeg and Java's decoder differ by a level here and there, so these are compared by closeness. */
-    public static final String[] JPEGS = {"rocket-baseline.jpg", "rocket-progressive.JPEG", "rocket-gray.jpg", "rocket-cmyk.jpg", "rocket-ycck.jpg"};
+    public static final String[] JPEGS = {"rocket-baseline.jpg", "rocket-progressive.JPEG", "rocket-gray.jpg", "rocket-cmyk.jpg", "rocket-ycck.jpg", "rocket-adobergb.jpg"};
     public static final int[] TARGETS = {7, 32, 48, 64};
 
     private ImageFixtures() {
