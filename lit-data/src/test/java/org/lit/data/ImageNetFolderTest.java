@@ -1,10 +1,8 @@
 package org.lit.data;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,19 +39,16 @@ class ImageNetFolderTest {
 
     @TempDir
     static java.nio.file.Path tmp;
-    private static MiniDFSCluster hdfs;
+    private static MiniHdfs hdfs;
 
     @BeforeAll
     static void startHdfs() throws IOException {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
+        hdfs = new MiniHdfs(tmp.resolve("hdfs"));
     }
 
     @AfterAll
     static void stopHdfs() {
-        if (hdfs != null) hdfs.shutdown();
+        if (hdfs != null) hdfs.close();
     }
 
     @Test
@@ -73,7 +68,7 @@ class ImageNetFolderTest {
 
     @Test
     void hdfsFolderListsTheSameAndLoadsThroughHdfs() throws Exception {
-        FileSystem fs = hdfs.getFileSystem();
+        FileSystem fs = hdfs.fs();
         Path root = new Path("/imagenet/train");
         for (Map.Entry<String, String> e : TREE.entrySet()) {
             try (FSDataOutputStream out = fs.create(new Path(root, e.getKey()))) {
@@ -82,9 +77,9 @@ class ImageNetFolderTest {
         }
         String uri = fs.getUri() + "/imagenet/train";
         assertTrue(uri.startsWith("hdfs://"), uri);
-        ImageNetFolder listing = ImageNetFolder.list(uri, hdfs.getConfiguration(0));
+        ImageNetFolder listing = ImageNetFolder.list(uri, hdfs.conf());
         assertListing(listing, uri);
-        checkCrops(listing, new ImageLoader(32, hdfs.getConfiguration(0)));
+        checkCrops(listing, new ImageLoader(32, hdfs.conf()));
 
         // what Spark does with it: a serialised copy lists the same
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -98,17 +93,17 @@ class ImageNetFolderTest {
             assertEquals(48, ((ImageLoader) in.readObject()).size());
         }
 
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> ImageNetFolder.list(uri + "-nope", hdfs.getConfiguration(0)));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> ImageNetFolder.list(uri + "-nope", hdfs.conf()));
         assertTrue(missing.getMessage().contains(uri + "-nope"), missing.getMessage());
         fs.mkdirs(new Path("/flat"));
         fs.create(new Path("/flat/a.png")).close();
-        IllegalArgumentException flat = assertThrows(IllegalArgumentException.class, () -> ImageNetFolder.list(fs.getUri() + "/flat", hdfs.getConfiguration(0)));
+        IllegalArgumentException flat = assertThrows(IllegalArgumentException.class, () -> ImageNetFolder.list(fs.getUri() + "/flat", hdfs.conf()));
         assertTrue(flat.getMessage().startsWith("no class folders in " + fs.getUri() + "/flat"), flat.getMessage());
         fs.mkdirs(new Path("/sparse/n01"));
         fs.mkdirs(new Path("/sparse/n02"));
         fs.create(new Path("/sparse/n01/a.txt")).close();
         fs.create(new Path("/sparse/n02/a.jpg")).close();
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> ImageNetFolder.list(fs.getUri() + "/sparse", hdfs.getConfiguration(0)));
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> ImageNetFolder.list(fs.getUri() + "/sparse", hdfs.conf()));
         assertTrue(empty.getMessage().contains("/sparse: n01"), empty.getMessage());
     }
 

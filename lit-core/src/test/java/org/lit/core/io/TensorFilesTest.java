@@ -104,7 +104,7 @@ class TensorFilesTest {
         Path garbage = dir.resolve("garbage.safetensors");
         Files.write(garbage, "this is not a tensor file".getBytes());
         assertTrue(assertThrows(TensorFileException.class, () -> TensorFiles.read(garbage)).getMessage().contains("garbage.safetensors"));
-        Path unknown = dir.resolve("weights.bin");
+        Path unknown = dir.resolve("weights.h5");
         Files.write(unknown, new byte[16]);
         assertTrue(assertThrows(TensorFileException.class, () -> TensorFiles.read(unknown)).getMessage().contains("unknown tensor file type"));
     }

@@ -4,12 +4,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lit.data.HadoopFiles;
+import org.lit.data.MiniHdfs;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -25,24 +25,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LatentShardsHdfsTest {
     @TempDir
     static java.nio.file.Path base;
-    static MiniDFSCluster cluster;
+    static MiniHdfs cluster;
     static Configuration conf;
 
     @BeforeAll
     static void startHdfs() throws IOException {
-        conf = new Configuration();
-        cluster = new MiniDFSCluster.Builder(conf, base.toFile()).numDataNodes(1).build();
-        cluster.waitActive();
+        cluster = new MiniHdfs(base);
+        conf = cluster.conf();
     }
 
     @AfterAll
     static void stopHdfs() {
-        if (cluster != null) cluster.shutdown();
+        if (cluster != null) cluster.close();
     }
 
     @Test
     void writeVerifyIndexAndReadThroughHdfs() throws Exception {
-        String uri = cluster.getURI() + "/latents/imagenet256";
+        String uri = cluster.uri("/latents/imagenet256");
         Path dir = new Path(uri);
         FileSystem fs = HadoopFiles.fileSystem(dir, conf);
         assertEquals("hdfs", fs.getScheme());
