@@ -6,6 +6,7 @@ import org.lit.data.encode.EncodeJob;
 import org.lit.data.encode.EncodeOptions;
 import org.lit.data.latents.LatentDType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,14 +16,11 @@ import picocli.CommandLine.Option;
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Encode an ImageNet-style folder (<class>/<image>) into latent shards + index.json; resumable.")
 final class EncodeCommand implements Runnable {
-    @Option(names = "--images", required = true, description = "image folder, any Hadoop URI: ROOT/<wnid>/*.JPEG")
-    String images;
+    @Mixin
+    ImageFolderOptions folder;
 
     @Option(names = "--vae", required = true, description = "VAE weights (diffusion_pytorch_model.safetensors or .bin, or its folder), any Hadoop URI")
     String vae;
-
-    @Option(names = "--resolution", defaultValue = "256", description = "ADM centre crop side in pixels (default: ${DEFAULT-VALUE})")
-    int resolution;
 
     @Option(names = "--out", required = true, description = "output folder, any Hadoop URI")
     String out;
@@ -44,7 +42,7 @@ final class EncodeCommand implements Runnable {
 
     @Override
     public void run() {
-        EncodeOptions o = new EncodeOptions(images, vae, resolution, out, shardMb, LatentDType.parse(dtype), batch, killShard);
+        EncodeOptions o = new EncodeOptions(folder.images, vae, folder.resolution, out, shardMb, LatentDType.parse(dtype), batch, killShard);
         SparkConf spark = new SparkConf();
         if (master != null) spark.setMaster(master);
         EncodeJob.Report r;

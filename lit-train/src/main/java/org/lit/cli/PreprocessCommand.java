@@ -1,12 +1,14 @@
 package org.lit.cli;
 
 import org.apache.hadoop.conf.Configuration;
+import org.lit.core.Durations;
 import org.lit.data.BadImageException;
 import org.lit.data.ImageBatchNpz;
 import org.lit.data.ImageLoader;
 import org.lit.data.ImageNetFolder;
 import org.lit.data.SkippedFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -27,11 +29,8 @@ import java.util.concurrent.Future;
 @Command(name = "preprocess", mixinStandardHelpOptions = true,
         description = "Centre-crop an ImageNet-style folder (ADM's center_crop_arr, as PIL) into an ADM .npz: arr_0 (N,R,R,3) uint8 and labels (N) int64.")
 final class PreprocessCommand implements Runnable {
-    @Option(names = "--images", required = true, description = "ROOT/<class>/<images> on any Hadoop URI (hdfs://, s3a://, file:) or a local path")
-    String images;
-
-    @Option(names = "--resolution", required = true, description = "crop side R in pixels, e.g. 256")
-    int resolution;
+    @Mixin
+    ImageFolderOptions folder;
 
     @Option(names = "--out", required = true, description = "the .npz to write: a local path or a Hadoop URI")
     String out;
@@ -48,24 +47,24 @@ final class PreprocessCommand implements Runnable {
 
     @Override
     public void run() {
-        if (resolution < 1) throw new IllegalArgumentException("--resolution must be positive, got " + resolution);
+        if (folder.resolution < 1) throw new IllegalArgumentException("--resolution must be positive, got " + folder.resolution);
         if (threads < 1) throw new IllegalArgumentException("--threads must be positive, got " + threads);
         Configuration conf = new Configuration();
         ImageNetFolder listing;
         try {
-            listing = ImageNetFolder.list(images, conf);
+            listing = ImageNetFolder.list(folder.images, conf);
         } catch (UncheckedIOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         System.out.printf("%d images of %d classes in %s%n", listing.size(), listing.classes().size(), listing.root());
-        ImageLoader loader = new ImageLoader(resolution, conf);
+        ImageLoader loader = new ImageLoader(folder.resolution, conf);
         List<SkippedFile> skipped = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "lit-preprocess");
             t.setDaemon(true);
             return t;
         });
-        try (ImageBatchNpz batch = new ImageBatchNpz(resolution)) {
+        try (ImageBatchNpz batch = new ImageBatchNpz(folder.resolution)) {
             Progress progress = new Progress(listing.size(), (long) (progressSeconds * 1e9));
             ArrayDeque<Future<Outcome>> window = new ArrayDeque<>();
             int next = 0;
@@ -85,7 +84,7 @@ final class PreprocessCommand implements Runnable {
                 progress.update(done + 1, skipped.size());
             }
             batch.write(out, conf);
-            System.out.printf("wrote %d images (%dx%d) of %d classes to %s; skipped %d of %d files%n", batch.count(), resolution, resolution,
+            System.out.printf("wrote %d images (%dx%d) of %d classes to %s; skipped %d of %d files%n", batch.count(), folder.resolution, folder.resolution,
                     listing.classes().size(), out, skipped.size(), listing.size());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + out + ": " + e.getMessage(), e);
@@ -127,8 +126,7 @@ final class PreprocessCommand implements Runnable {
             if (now - last < everyNanos || done == total) return;
             last = now;
             double rate = done / ((now - start) / 1e9);
-            long eta = Math.round((total - done) / rate);
-            System.out.printf("%d/%d images (%d skipped), %.1f images/s, ETA %dh%02dm%02ds%n", done, total, skipped, rate, eta / 3600, eta / 60 % 60, eta % 60);
+            System.out.printf("%d/%d images (%d skipped), %.1f images/s, ETA %s%n", done, total, skipped, rate, Durations.format((total - done) / rate));
         }
     }
 }

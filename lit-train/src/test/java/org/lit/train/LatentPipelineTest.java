@@ -134,6 +134,11 @@ class LatentPipelineTest {
         // A second run over the complete set encodes nothing.
         assertEquals(0, EncodeJob.run(local2(), encode(out, -1)).encoded());
 
+        // A model that does not take the shards' latents is refused, naming the values to set.
+        Config wrong = latentRun(out, "model.in-channels=3");
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.validate(wrong, ModelConfigs.fromConfig(wrong)));
+        assertTrue(e.getMessage().contains("[4, 4, 4]") && e.getMessage().contains("model.in-channels"), e.getMessage());
+
         java.nio.file.Path one = dir.resolve("one"), two = dir.resolve("two");
         Config single = latentRun(out, "train.steps=3");
         new Trainer(single, ModelConfigs.fromConfig(single), one.toString()).run();

@@ -6,6 +6,7 @@ import org.lit.core.config.Configs;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.config.ModelConfigs;
 import org.lit.distill.DistillConfig;
+import org.lit.train.data.DataConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,11 @@ class PaperConfigsTest {
         for (Path f : files) {
             Config c = Configs.load(f, List.of());
             ModelConfig student = ModelConfigs.fromConfig(c);
+            if (!f.getFileName().toString().equals("demo.conf")) {
+                DataConfig data = DataConfig.from(c);
+                assertEquals("latents/imagenet" + (student.inputSize() * 8), data.latents(), "paper settings train on latents: " + f);
+                assertEquals(4, student.inChannels(), f.toString());
+            }
             if (!f.getFileName().toString().startsWith("lit-")) continue;
             DistillConfig d = DistillConfig.from(c, student);
             boolean at512 = f.getFileName().toString().endsWith("512.conf");

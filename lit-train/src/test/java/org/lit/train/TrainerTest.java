@@ -159,5 +159,10 @@ class TrainerTest {
         assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.micro-batch=3"));
         assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.on-nan=ignore"));
         assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.stpes=3"));
+        var both = assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "data.latents=somewhere"));
+        assertEquals("data.latents", both.key());
+        assertTrue(both.getMessage().contains("data.path") && both.getMessage().contains("somewhere"), both.getMessage());
+        var none = assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "data.path=\"\""));
+        assertTrue(none.getMessage().contains("data.latents"), none.getMessage());
     }
 }
