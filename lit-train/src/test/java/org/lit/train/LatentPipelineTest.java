@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lit.core.Fixtures;
 import org.lit.core.config.Configs;
 import org.lit.core.config.ModelConfigs;
+import org.apache.logging.log4j.Level;
+import org.lit.data.CapturedLog;
 import org.lit.data.ImageFixtures;
 import org.lit.data.ImageNetFolder;
 import org.lit.data.MiniHdfs;
@@ -102,7 +104,13 @@ class LatentPipelineTest {
         Map<String, String> before = completeShards(fs, outPath);
         assertTrue(!before.isEmpty() && before.size() < 5 && !before.containsKey("shard-00003.safetensors"), "complete after the kill: " + before.keySet());
 
-        EncodeJob.Report r = EncodeJob.run(local2(), encode(out, -1));
+        EncodeJob.Report r;
+        try (CapturedLog progress = new CapturedLog("org.lit.data.encode.EncodeProgress", Level.INFO)) {
+            r = EncodeJob.run(local2(), encode(out, -1));
+            // The driver's line counts the images of shards found complete too: all 10 listed files.
+            assertTrue(progress.messages().stream().anyMatch(m -> m.matches("encode: 10/10 images \\(100\\.0%\\)  [0-9.]+ img/s  ETA 0m00s")),
+                    progress.messages().toString());
+        }
         assertEquals(5, r.shards());
         // Tasks of the failed job that were past their last stop check may still have completed a shard.
         assertTrue(r.encoded() >= 1 && r.encoded() <= 5 - before.size(), "shards complete before the re-run are not encoded again: " + r.encoded());

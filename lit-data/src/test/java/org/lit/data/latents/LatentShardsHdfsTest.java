@@ -1,5 +1,6 @@
 package org.lit.data.latents;
 
+import org.lit.data.CapturedLog;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -68,7 +69,7 @@ class LatentShardsHdfsTest {
         try (FSDataOutputStream out = fs.create(shard1)) {
             out.write(new byte[(int) length]);         // right length, wrong bytes
         }
-        try (CapturedWarnings warnings = new CapturedWarnings(ShardVerifier.class)) {
+        try (CapturedLog warnings = new CapturedLog(ShardVerifier.class)) {
             assertEquals(Optional.empty(), ShardVerifier.verified(fs, dir, 1));
             assertTrue(warnings.messages().get(0).contains(shard1.toString()) && warnings.messages().get(0).contains("SHA-256"), warnings.messages().toString());
         }

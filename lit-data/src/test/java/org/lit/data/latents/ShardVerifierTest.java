@@ -1,5 +1,6 @@
 package org.lit.data.latents;
 
+import org.lit.data.CapturedLog;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -48,7 +49,7 @@ class ShardVerifierTest extends LocalDirTest {
         try (RandomAccessFile f = new RandomAccessFile(tmp.resolve("shard-00002.safetensors").toFile(), "rw")) {
             f.setLength(f.length() - 1);
         }
-        try (CapturedWarnings warnings = new CapturedWarnings(ShardVerifier.class)) {
+        try (CapturedLog warnings = new CapturedLog(ShardVerifier.class)) {
             assertTrue(verified(0).isPresent());
             assertEquals(Optional.empty(), verified(1));
             assertEquals(Optional.empty(), verified(2));
@@ -65,7 +66,7 @@ class ShardVerifierTest extends LocalDirTest {
         List<TestLatents.Inputs> inputs = TestLatents.writeDataSet(fs(), dir(), LatentDType.FLOAT16, 4, 3);
         Files.delete(tmp.resolve("shard-00001.safetensors.complete"));
         Files.delete(tmp.resolve("shard-00000.safetensors"));
-        try (CapturedWarnings warnings = new CapturedWarnings(ShardVerifier.class)) {
+        try (CapturedLog warnings = new CapturedLog(ShardVerifier.class)) {
             assertEquals(Optional.empty(), verified(1));
             assertEquals(List.of(), warnings.messages(), "a shard without a record never finished: no warning");
             assertEquals(Optional.empty(), verified(0));
