@@ -104,6 +104,7 @@ class LatentPipelineTest {
         Map<String, String> before = completeShards(fs, outPath);
         assertTrue(!before.isEmpty() && before.size() < 5 && !before.containsKey("shard-00003.safetensors"), "complete after the kill: " + before.keySet());
 
+        hdfs.put(out + "/.shard-00003.safetensors.4d1c.tmp", new byte[100]);    // what a task killed mid-write leaves
         EncodeJob.Report r;
         try (CapturedLog progress = new CapturedLog("org.lit.data.encode.EncodeProgress", Level.INFO)) {
             r = EncodeJob.run(local2(), encode(out, -1));
@@ -117,6 +118,7 @@ class LatentPipelineTest {
         assertEquals(9, r.images());
         assertEquals(1, r.skipped().size());
         assertTrue(r.skipped().get(0).path().endsWith("random-bytes.JPEG"), r.skipped().toString());
+        assertTrue(java.util.Arrays.stream(fs.listStatus(outPath)).noneMatch(f -> f.getPath().getName().endsWith(".tmp")), "no temporary files left");
         Map<String, String> after = completeShards(fs, outPath);
         assertEquals(5, after.size());
         for (var e : before.entrySet()) assertEquals(e.getValue(), after.get(e.getKey()), e.getKey() + " was written again");

@@ -73,11 +73,20 @@ public final class EncodeJob {
             LatentIndex index = LatentIndex.of(o.resolution(), List.of(vae.latentChannels(), side, side), o.dtype(), vae.scalingFactor(),
                     new LatentIndex.VaeFile(o.vae(), vaeSha256), folder.classes(), records);
             index.write(fs, out);                                    // last: its presence means the set is whole
+            removeLeftovers(fs, out);
             int encoded = (int) outcomes.stream().filter(ShardEncoder.Outcome::encoded).count();
             List<SkippedFile> skipped = records.stream().flatMap(r -> r.skipped().stream()).toList();
             return new Report(records.size(), encoded, index.count(), skipped, (System.nanoTime() - start) / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + o.out() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Temporary files of tasks killed mid-write (hidden names, never a shard): the set is whole without them. */
+    private static void removeLeftovers(FileSystem fs, Path out) throws IOException {
+        for (var f : fs.listStatus(out, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
+            fs.delete(f.getPath(), false);
+            LOG.info("removed {}, left by a task that was stopped while writing", f.getPath().getName());
         }
     }
 
