@@ -62,8 +62,7 @@ public final class Trainer {
     private final Teacher teacher;
     private final ParallelConfig parallel;
     private long step;
-    private int[] order;
-    private long orderEpoch = -1;
+    private final BatchPlan plan;
     private double allReduceSeconds;
 
     /** What a finished run reports: seconds of training, of which allReduceSeconds summing gradients. */
@@ -84,6 +83,7 @@ public final class Trainer {
         this.run = run;
         checkBatchSplit(train, worker.world());
         this.data = TrainingSources.open(DataConfig.from(config), modelConfig, train.globalBatch());
+        this.plan = new BatchPlan(train.seed(), data.size(), train.globalBatch(), worker.world(), worker.rank());
         this.model = new DiffusionTransformer(modelConfig, DataType.FLOAT);
         model.parameters().initialize(train.seed());
         if (!train.init().isBlank()) {
@@ -140,14 +140,13 @@ public final class Trainer {
         long start = System.nanoTime();
         long first = step;
         double lastLoss = Double.NaN;
-        int perEpoch = data.size() / train.globalBatch();
         Map<String, Double> window = new LinkedHashMap<>();
         while (step < train.steps()) {
             if (parallel.kills(worker.rank(), step + 1, worker.attempt())) {
                 throw new InjectedFault("injected fault: rank " + worker.rank() + " dies before step " + (step + 1)
                         + " (train.fault.kill-rank / train.fault.at-step, first attempt only)");
             }
-            StepTerms terms = step(perEpoch);
+            StepTerms terms = step();
             if (!Double.isFinite(terms.loss())) {
                 if (!train.skipNan()) {
                     throw new TrainingError("loss is " + terms.loss() + " at step " + (step + 1) + "; nothing was written after the last good checkpoint: "
@@ -208,18 +207,16 @@ public final class Trainer {
      * [rank * gb / W, (rank + 1) * gb / W). With a teacher, each micro-batch also runs the frozen
      * teacher on the same x_t and t and adds LiT's two distillation terms.
      */
-    private StepTerms step(int perEpoch) {
-        int gb = train.globalBatch(), mb = train.microBatch(), share = gb / worker.world();
-        int[] order = epochOrder(step, perEpoch);
-        int base = (int) (step % perEpoch) * gb;
+    private StepTerms step() {
+        int gb = train.globalBatch(), mb = train.microBatch();
         // This step's samples (already requested a step ago, except on the first) and the next step's.
-        data.prefetch(rankShare(order, base));
-        if (step + 1 < train.steps()) data.prefetch(rankShare(epochOrder(step + 1, perEpoch), (int) ((step + 1) % perEpoch) * gb));
+        data.prefetch(plan.rankSamples(step));
+        if (step + 1 < train.steps()) data.prefetch(plan.rankSamples(step + 1));
         double[] sums = new double[5];                                  // loss, mse, vb, kd_eps, kd_var
         model.parameters().zeroGrads();
-        for (int from = worker.rank() * share; from < (worker.rank() + 1) * share; from += mb) {
+        for (int from = plan.first(); from < plan.first() + plan.share(); from += mb) {
             try (MemoryWorkspace ws = StepScope.open()) {
-                MicroBatch b = microBatch(order, base, from, mb);
+                MicroBatch b = microBatch(from, mb);
                 INDArray x0 = Nd4j.create(b.images, batchShape(mb), 'c');
                 INDArray noise = Nd4j.create(b.noise, x0.shape(), 'c');
                 INDArray xt = diffusion.qSample(x0, b.t, noise);
@@ -261,22 +258,6 @@ public final class Trainer {
         }
     }
 
-    /** The dataset order of the epoch that holds a step (kept: an ImageNet permutation is 1.28M draws). */
-    private int[] epochOrder(long atStep, int perEpoch) {
-        long epoch = atStep / perEpoch;
-        if (epoch != orderEpoch) {
-            order = SampleDraws.epochOrder(train.seed(), epoch, data.size());
-            orderEpoch = epoch;
-        }
-        return order;
-    }
-
-    /** The samples this rank computes of the global batch that starts at base. */
-    private int[] rankShare(int[] order, int base) {
-        int per = train.globalBatch() / worker.world();
-        return java.util.Arrays.copyOfRange(order, base + worker.rank() * per, base + (worker.rank() + 1) * per);
-    }
-
     private long[] batchShape(int n) {
         long[] s = data.sampleShape();
         return new long[] {n, s[0], s[1], s[2]};
@@ -286,14 +267,14 @@ public final class Trainer {
     private record MicroBatch(float[] images, float[] noise, int[] t, int[] y, int[] labels) {
     }
 
-    private MicroBatch microBatch(int[] order, int base, int from, int mb) {
+    private MicroBatch microBatch(int from, int mb) {
         long[] shape = data.sampleShape();
         int size = (int) (shape[0] * shape[1] * shape[2]);
         float[] images = new float[mb * size], noise = new float[mb * size];
         int[] t = new int[mb], y = new int[mb], labels = new int[mb];
         for (int i = 0; i < mb; i++) {
             int index = from + i;                                    // position in the global batch
-            int sample = order[base + index];
+            int sample = plan.sample(step, index);
             SampleDraws d = SampleDraws.of(train.seed(), step, index, GaussianDiffusion.TRAINING_STEPS, modelConfig.classDropout(), size);
             System.arraycopy(data.x0(sample, d), 0, images, i * size, size);
             System.arraycopy(d.noise(), 0, noise, i * size, size);
@@ -387,21 +368,11 @@ public final class Trainer {
                 m.get("vb"), rate, Durations.format(eta)));
     }
 
-    /** 8 samples of every class (at most 8 classes) from the EMA weights, DDIM from noise fixed by the seed, guided by train.sample-cfg-scale. */
     private void sampleGrid(FileSystem fs) throws IOException {
         if (!data.showsSamples()) return;
-        DiffusionTransformer emaModel = new DiffusionTransformer(modelConfig, DataType.FLOAT);
-        emaModel.parameters().values().assign(ema.weights());
-        // A row per class, at most 8 rows spread over the labels (ImageNet has 1000 classes).
-        int classes = data.classes().size(), rows = Math.min(8, classes), per = 8;
-        int[] y = new int[rows * per];
-        for (int i = 0; i < y.length; i++) y[i] = (int) ((long) (i / per) * classes / rows);
-        INDArray x = Sampler.noise(train.seed(), y.length, modelConfig);
-        Sampler.Options how = new Sampler.Options(false, train.sampleCfgScale(), data.clipDenoised(), train.seed());
-        INDArray images = data.pixels(Sampler.run(emaModel, GaussianDiffusion.respaced("ddim" + train.sampleSteps()), x, y, how));
         Path png = new Path(run, String.format("samples/step-%08d.png", step));
         try (FSDataOutputStream out = fs.create(png, true)) {
-            SampleGrid.write(images, per, out);
+            TrainingGrid.write(modelConfig, ema.weights(), data, train, out);
         }
         LOG.info("sample grid: {}", png);
     }
