@@ -167,6 +167,21 @@ class LatentPipelineTest {
         assertEquals(2 + 2 * (64 + 2), grid.getHeight());
     }
 
+    /** Without a readable VAE a latent run trains on and skips its grids, with one warning. */
+    @Test
+    void aLatentRunWithoutAVaeSkipsItsGridWithOneWarning() throws Exception {
+        String out = "/latents/novae";
+        EncodeJob.run(local2(), encode(out, -1));
+        java.nio.file.Path run = dir.resolve("novae");
+        Config c = latentRun(out, "train.steps=2", "train.checkpoint-every=2", "data.vae=\"" + hdfs.uri("/vae/missing.safetensors") + "\"");
+        try (CapturedLog warnings = new CapturedLog("org.lit.train.data.LatentShardData", Level.WARN)) {
+            assertEquals(2, new Trainer(c, ModelConfigs.fromConfig(c), run.toString()).run().steps());
+            assertEquals(1, warnings.messages().size(), warnings.messages().toString());
+            assertTrue(warnings.messages().get(0).contains("missing.safetensors") && warnings.messages().get(0).contains("data.vae"), warnings.messages().toString());
+        }
+        assertFalse(Files.exists(run.resolve("samples")), "no grid without a VAE");
+    }
+
     private static Config latentRun(String out, String... extra) {
         List<String> sets = new ArrayList<>(List.of("model.name=LiT-S/2", "model.input-size=4", "model.in-channels=4", "model.hidden-size=64",
                 "model.depth=2", "model.num-classes=2", "data.latents=\"" + hdfs.uri(out) + "\"", "train.global-batch=4", "train.micro-batch=4",
