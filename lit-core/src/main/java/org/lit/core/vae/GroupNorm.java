@@ -7,13 +7,13 @@ import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * nn.GroupNorm(groups, C, eps=1e-6, affine) on channel-major (C, N, H, W) activations, optionally
- * followed by SiLU (x * sigmoid(x)), written into a given array (a conv's padded input grid).
+ * nn.GroupNorm(groups, C, eps=1e-6, affine), optionally followed by SiLU (x * sigmoid(x)), on
+ * {@link Planes}.
  *
  * <p>Statistics are per sample over each group of C/groups contiguous channels, biased variance,
  * and accumulated in double: a group of the 256px VAE holds up to 4*256*256 = 262,144 values, over
- * which float32 sums drift visibly when the values share a large offset. The normalisation itself
- * is then one scale and one shift per (channel, sample), applied in float.
+ * which float32 sums drift visibly when the values share a large offset. The normalisation is then
+ * one scale and one shift per (channel, sample) applied in float, as PyTorch's kernel does.
  */
 final class GroupNorm {
     static final double EPS = 1e-6;
@@ -30,38 +30,39 @@ final class GroupNorm {
         this.beta = weights.take(name + ".bias", channels).toDoubleVector();
     }
 
-    INDArray forward(INDArray x, boolean silu) {
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        forwardInto(x, silu, y);
+    Planes forward(Planes x, boolean silu) {
+        INDArray[] scaleShift = scaleShift(x.grid().reshape('c', channels, x.batch, x.rows * x.cols), x.height * x.width);
+        Planes y = x.like(channels);
+        INDArray cells = y.grid().reshape('c', channels, x.batch, x.rows * x.cols);
+        Broadcast.mul(x.grid().reshape('c', channels, x.batch, x.rows * x.cols), scaleShift[0], cells, 0, 1);
+        Broadcast.add(cells, scaleShift[1], cells, 0, 1);
+        if (silu) Nd4j.exec(new Swish(y.matrix(), y.matrix()));
+        y.zeroBorder();
         return y;
-    }
-
-    /** Writes GN(x) (then SiLU, if asked) into out, an array or view of x's shape. */
-    void forwardInto(INDArray x, boolean silu, INDArray out) {
-        INDArray[] scaleShift = scaleShift(x);
-        Broadcast.mul(x, scaleShift[0], out, 0, 1);
-        Broadcast.add(out, scaleShift[1], out, 0, 1);
-        if (silu) Nd4j.exec(new Swish(out, out));
     }
 
     /**
      * Per (channel, sample), as float (C, N): scale = gamma / sqrt(var + eps) and
-     * shift = beta - mean * scale, from double statistics of each (group, sample).
+     * shift = beta - mean * scale, from double statistics of each (group, sample). x is (C, N, cells)
+     * of which `count` per image are values and the rest zeros (the borders).
      */
-    INDArray[] scaleShift(INDArray x) {
+    INDArray[] scaleShift(INDArray x, long count) {
         long n = x.size(1);
         long perGroup = channels / groups;
-        INDArray grouped = x.reshape('c', groups, perGroup, n, x.size(2) * x.size(3)).castTo(DataType.DOUBLE);
-        INDArray mean = grouped.mean(1, 3);                                    // (G, N)
+        INDArray grouped = x.reshape('c', groups, perGroup, n, x.size(2)).castTo(DataType.DOUBLE);
+        double values = (double) perGroup * count;
+        double zeros = (double) perGroup * x.size(2) - values;
+        INDArray mean = grouped.sum(1, 3).divi(values);                        // (G, N); zeros add nothing
         Broadcast.sub(grouped, mean, grouped, 0, 2);
         double[][] means = mean.toDoubleMatrix();
-        double[][] variances = grouped.muli(grouped).mean(1, 3).toDoubleMatrix();   // biased: / count
+        double[][] squares = grouped.muli(grouped).sum(1, 3).toDoubleMatrix();  // each zero added mean^2
         double[][] scale = new double[(int) channels][(int) n];
         double[][] shift = new double[(int) channels][(int) n];
         for (int c = 0; c < channels; c++) {
             int g = (int) (c / perGroup);
             for (int s = 0; s < n; s++) {
-                scale[c][s] = gamma[c] / Math.sqrt(variances[g][s] + EPS);
+                double variance = (squares[g][s] - zeros * means[g][s] * means[g][s]) / values;   // biased
+                scale[c][s] = gamma[c] / Math.sqrt(Math.max(variance, 0) + EPS);
                 shift[c][s] = beta[c] - means[g][s] * scale[c][s];
             }
         }

@@ -101,6 +101,20 @@ class VaeParityTest {
     }
 
     @Test
+    void theSdVaeStateDictHasDiffusersKeysAndCount() {
+        Map<String, long[]> shapes = AutoencoderKL.stateDictShapes(VaeConfig.sdVae());
+        long values = 0;
+        for (long[] s : shapes.values()) values += java.util.Arrays.stream(s).reduce(1, (a, b) -> a * b);
+        assertEquals(248, shapes.size());          // diffusers' AutoencoderKL state_dict (VAE.md section 3)
+        assertEquals(83_653_863L, values);
+        assertArrayEquals(new long[] {512, 512}, shapes.get("decoder.mid_block.attentions.0.to_out.0.weight"));
+        assertArrayEquals(new long[] {256, 128, 1, 1}, shapes.get("encoder.down_blocks.1.resnets.0.conv_shortcut.weight"));
+        assertArrayEquals(new long[] {128, 256, 1, 1}, shapes.get("decoder.up_blocks.3.resnets.0.conv_shortcut.weight"));
+        assertArrayEquals(new long[] {8, 512, 3, 3}, shapes.get("encoder.conv_out.weight"));
+        assertTrue(shapes.containsKey("decoder.up_blocks.2.upsamplers.0.conv.bias") && !shapes.containsKey("decoder.up_blocks.3.upsamplers.0.conv.bias"));
+    }
+
+    @Test
     void strictLoadingNamesEveryMissingMisshapenAndUnexpectedTensor() {
         VaeConfig config = VaeConfig.fromJson(fixtureFolder().resolve("config.json"));
         Map<String, INDArray> weights = new LinkedHashMap<>(TensorFiles.read(fixtureFolder().resolve(AutoencoderKL.BIN)));
@@ -147,7 +161,7 @@ class VaeParityTest {
         VaeWeights w = new VaeWeights(affine, "test");
         GroupNorm norm = new GroupNorm(w, "gn", c, 32);
         w.finish();
-        INDArray[] scaleShift = norm.scaleShift(x);
+        INDArray[] scaleShift = norm.scaleShift(x.reshape(c, 1, side * side), side * side);
 
         double worstOurs = 0, worstFloat = 0;
         INDArray groups = x.reshape(32, 4 * side * side);
