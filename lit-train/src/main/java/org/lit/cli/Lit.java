@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lit", mixinStandardHelpOptions = true, version = "lit 0.1.0",
         description = "Train, distil and evaluate DiT and LiT (linear diffusion transformers) on the JVM.",
         subcommands = {TrainCommand.class, SampleCommand.class, PlotCommand.class, MakeSyntheticCommand.class, InfoCommand.class, PredictCommand.class, BenchCommand.class, BenchAllReduceCommand.class, InheritCommand.class,
+                VaeCommand.class, BenchVaeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lit implements Runnable {
     @CommandLine.Spec
