@@ -3,7 +3,7 @@ package org.lit.core.vae;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
-import org.nd4j.linalg.factory.Broadcast;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -31,41 +31,54 @@ final class GroupNorm {
     }
 
     Planes forward(Planes x, boolean silu) {
-        INDArray[] scaleShift = scaleShift(x.grid().reshape('c', channels, x.batch, x.rows * x.cols), x.height * x.width);
+        INDArray rows = x.matrix().reshape('c', channels * x.batch, x.rows * x.cols);   // one row per (channel, sample)
+        INDArray[] scaleShift = scaleShift(rows, x.batch, x.height * x.width);
         Planes y = x.like(channels);
-        INDArray cells = y.grid().reshape('c', channels, x.batch, x.rows * x.cols);
-        Broadcast.mul(x.grid().reshape('c', channels, x.batch, x.rows * x.cols), scaleShift[0], cells, 0, 1);
-        Broadcast.add(cells, scaleShift[1], cells, 0, 1);
+        INDArray out = y.matrix().reshape('c', channels * x.batch, x.rows * x.cols);
+        out.assign(rows).muliColumnVector(scaleShift[0]).addiColumnVector(scaleShift[1]);
         if (silu) Nd4j.exec(new Swish(y.matrix(), y.matrix()));
         y.zeroBorder();
         return y;
     }
 
     /**
-     * Per (channel, sample), as float (C, N): scale = gamma / sqrt(var + eps) and
-     * shift = beta - mean * scale, from double statistics of each (group, sample). x is (C, N, cells)
-     * of which `count` per image are values and the rest zeros (the borders).
+     * For rows (C*N, cells), one per (channel, sample) with `count` values and zeros elsewhere (the
+     * borders): per row, as float (C*N) column vectors, scale = gamma / sqrt(var + eps) and
+     * shift = beta - mean * scale, from double statistics of each (group, sample). Two passes in
+     * double: the mean, then the squares about it (E[x^2] - mean^2 would lose ~1e-6 of the
+     * variance when mean^2/var ~ 1e7); each border zero adds mean^2 to the squares, taken back out.
      */
-    INDArray[] scaleShift(INDArray x, long count) {
-        long n = x.size(1);
-        long perGroup = channels / groups;
-        INDArray grouped = x.reshape('c', groups, perGroup, n, x.size(2)).castTo(DataType.DOUBLE);
+    INDArray[] scaleShift(INDArray rows, long batch, long count) {
+        int n = (int) batch;
+        int perGroup = (int) (channels / groups);
         double values = (double) perGroup * count;
-        double zeros = (double) perGroup * x.size(2) - values;
-        INDArray mean = grouped.sum(1, 3).divi(values);                        // (G, N); zeros add nothing
-        Broadcast.sub(grouped, mean, grouped, 0, 2);
-        double[][] means = mean.toDoubleMatrix();
-        double[][] squares = grouped.muli(grouped).sum(1, 3).toDoubleMatrix();  // each zero added mean^2
-        double[][] scale = new double[(int) channels][(int) n];
-        double[][] shift = new double[(int) channels][(int) n];
-        for (int c = 0; c < channels; c++) {
-            int g = (int) (c / perGroup);
-            for (int s = 0; s < n; s++) {
-                double variance = (squares[g][s] - zeros * means[g][s] * means[g][s]) / values;   // biased
-                scale[c][s] = gamma[c] / Math.sqrt(Math.max(variance, 0) + EPS);
-                shift[c][s] = beta[c] - means[g][s] * scale[c][s];
-            }
+        double zeros = (double) perGroup * rows.size(1) - values;
+        INDArray wide = Nd4j.createUninitialized(DataType.DOUBLE, rows.shape()).assign(rows);
+        double[] sums = wide.sum(1).toDoubleVector();
+        double[] means = new double[(int) groups * n];
+        double[] rowMeans = new double[sums.length];
+        for (int row = 0; row < sums.length; row++) means[group(row, n, perGroup)] += sums[row];
+        for (int row = 0; row < sums.length; row++) rowMeans[row] = means[group(row, n, perGroup)] / values;
+        wide.subiColumnVector(Nd4j.createFromArray(rowMeans));
+        INDArray squares = Nd4j.createUninitialized(DataType.DOUBLE, rows.size(0));
+        Nd4j.exec(new SquaredNorm(wide, squares, 1));
+        double[] rowSquares = squares.toDoubleVector();
+        double[] groupSquares = new double[means.length];
+        for (int row = 0; row < sums.length; row++) groupSquares[group(row, n, perGroup)] += rowSquares[row];
+        double[] scale = new double[sums.length];
+        double[] shift = new double[sums.length];
+        for (int row = 0; row < sums.length; row++) {
+            int group = group(row, n, perGroup), channel = row / n;
+            double mean = rowMeans[row];
+            double variance = Math.max(groupSquares[group] - zeros * mean * mean, 0) / values;   // biased
+            scale[row] = gamma[channel] / Math.sqrt(variance + EPS);
+            shift[row] = beta[channel] - mean * scale[row];
         }
-        return new INDArray[] {Nd4j.create(scale).castTo(DataType.FLOAT), Nd4j.create(shift).castTo(DataType.FLOAT)};
+        return new INDArray[] {Nd4j.createFromArray(scale).castTo(DataType.FLOAT), Nd4j.createFromArray(shift).castTo(DataType.FLOAT)};
+    }
+
+    /** Row (channel c, sample s) = c*n + s belongs to (group c / perGroup, sample s), index group*n + s. */
+    private static int group(int row, int n, int perGroup) {
+        return row / n / perGroup * n + row % n;
     }
 }

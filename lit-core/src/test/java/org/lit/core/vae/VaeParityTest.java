@@ -161,7 +161,7 @@ class VaeParityTest {
         VaeWeights w = new VaeWeights(affine, "test");
         GroupNorm norm = new GroupNorm(w, "gn", c, 32);
         w.finish();
-        INDArray[] scaleShift = norm.scaleShift(x.reshape(c, 1, side * side), side * side);
+        INDArray[] scaleShift = norm.scaleShift(x.reshape(c, side * side), 1, side * side);
 
         double worstOurs = 0, worstFloat = 0;
         INDArray groups = x.reshape(32, 4 * side * side);
@@ -180,8 +180,8 @@ class VaeParityTest {
             double floatVar = row.varNumber().floatValue() * (v.length - 1.0) / v.length;
             double floatShift = -floatMean / Math.sqrt(floatVar + GroupNorm.EPS);
             for (int k = 0; k < 4; k++) {
-                assertEquals(scale, scaleShift[0].getDouble(4L * g + k, 0), Math.abs(scale) * 1e-6);
-                worstOurs = Math.max(worstOurs, Math.abs(scaleShift[1].getDouble(4L * g + k, 0) - shift));
+                assertEquals(scale, scaleShift[0].getDouble(4L * g + k), Math.abs(scale) * 1e-6);
+                worstOurs = Math.max(worstOurs, Math.abs(scaleShift[1].getDouble(4L * g + k) - shift));
             }
             worstFloat = Math.max(worstFloat, Math.abs(floatShift - shift));
         }
