@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -35,7 +36,7 @@ final class GroupNorm {
         INDArray[] scaleShift = scaleShift(rows, x.batch, x.height * x.width);
         Planes y = x.like(channels);
         INDArray out = y.matrix().reshape('c', channels * x.batch, x.rows * x.cols);
-        out.assign(rows).muliColumnVector(scaleShift[0]).addiColumnVector(scaleShift[1]);
+        Broadcast.mul(rows, scaleShift[0], out, 0).addiColumnVector(scaleShift[1]);
         if (silu) Nd4j.exec(new Swish(y.matrix(), y.matrix()));
         y.zeroBorder();
         return y;
