@@ -4,7 +4,7 @@
 Random weights (PyTorch's default init), the architecture of tools/reference/vae_reference.py (the
 model the parity fixtures use; stabilityai/sd-vae-ft-* shape), float32, inference mode. encode is
 encoder + quant_conv + the posterior's mean and std; decode is post_quant_conv + decoder of scaled
-latents. Prints one JSON object (seconds per call of the whole batch).
+latents. Prints one JSON object: median wall and process-CPU seconds per call of the whole batch.
 Usage: torch_vae.py --batch 1 --size 256 --runs 3 --warmup 1 --threads 2
 """
 import argparse
@@ -13,7 +13,7 @@ import os
 
 import torch
 
-from torch_step import timed  # also puts tools/reference on sys.path
+from torch_step import timings  # also puts tools/reference on sys.path
 from vae_reference import AutoencoderKL  # noqa: E402
 
 
@@ -31,9 +31,10 @@ def main():
     images = torch.rand(a.batch, 3, a.size, a.size) * 2 - 1
     latents = torch.randn(a.batch, 4, a.size // 8, a.size // 8) * 0.18215 * 5
     with torch.inference_mode():
-        encode = timed(lambda: vae.encode(images), a.runs, a.warmup)
-        decode = timed(lambda: vae.decode(latents), a.runs, a.warmup)
-    print(json.dumps({"encode_seconds": encode, "decode_seconds": decode, "batch": a.batch, "size": a.size,
+        encode, encode_cpu = timings(lambda: vae.encode(images), a.runs, a.warmup)
+        decode, decode_cpu = timings(lambda: vae.decode(latents), a.runs, a.warmup)
+    print(json.dumps({"encode_seconds": encode, "decode_seconds": decode, "encode_cpu_seconds": encode_cpu,
+                      "decode_cpu_seconds": decode_cpu, "batch": a.batch, "size": a.size,
                       "threads": torch.get_num_threads(), "torch": torch.__version__}))
 
 

@@ -10,6 +10,9 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import com.sun.management.OperatingSystemMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,42 +59,51 @@ final class BenchVaeCommand implements Runnable {
         Nd4j.getRandom().setSeed(1);
         INDArray images = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).muli(2).subi(1);
         INDArray latents = Nd4j.randn(DataType.FLOAT, batch, 4, size / 8, size / 8).muli(0.18215 * 5);
-        double javaEncode = median(() -> vae.encode(images));
-        double javaDecode = median(() -> vae.decode(latents));
+        double[] javaEncode = median(() -> vae.encode(images));
+        double[] javaDecode = median(() -> vae.decode(latents));
 
-        Double torchEncode = null, torchDecode = null;
+        double[] torchEncode = null, torchDecode = null;
         if (torch.isPresent()) {
             try {
                 JsonNode j = torch.get().run(threads, "--batch", "" + batch, "--size", "" + size, "--runs", "" + runs, "--warmup", "" + warmup);
-                torchEncode = j.get("encode_seconds").asDouble();
-                torchDecode = j.get("decode_seconds").asDouble();
+                torchEncode = new double[] {j.get("encode_seconds").asDouble(), j.get("encode_cpu_seconds").asDouble()};
+                torchDecode = new double[] {j.get("decode_seconds").asDouble(), j.get("decode_cpu_seconds").asDouble()};
                 System.out.println("PyTorch " + j.get("torch").asText() + ", " + j.get("threads").asInt() + " threads");
             } catch (Exception e) {
                 System.out.println("PyTorch baseline failed: " + e.getMessage());
             }
         }
-        System.out.printf("%n%-7s %12s %12s %8s %12s %12s%n", "", "java s/img", "torch s/img", "ratio", "java img/s", "torch img/s");
+        System.out.printf("%n%-7s %12s %12s %8s %12s %12s %10s%n", "", "java s/img", "torch s/img", "ratio", "java img/s", "torch img/s", "cpu ratio");
         row("encode", javaEncode, torchEncode);
         row("decode", javaDecode, torchDecode);
-        System.out.printf("%nmedian of %d calls after %d warm-up; ratio = Java time / PyTorch time (<= 1.0: Java is as fast or faster)%n", runs, warmup);
+        System.out.printf("%nmedian of %d calls after %d warm-up; ratio = Java time / PyTorch time (<= 1.0: Java is as fast or faster);%n"
+                + "cpu ratio = the same for process CPU seconds (all threads), less sensitive to other load on a shared machine%n", runs, warmup);
     }
 
-    private void row(String what, double java, Double torch) {
-        System.out.printf("%-7s %12.3f %12s %8s %12.3f %12s%n", what, java / batch, torch == null ? "-" : String.format("%.3f", torch / batch),
-                torch == null ? "-" : String.format("%.2f", java / torch), batch / java, torch == null ? "-" : String.format("%.3f", batch / torch));
+    private void row(String what, double[] java, double[] torch) {
+        System.out.printf("%-7s %12.3f %12s %8s %12.3f %12s %10s%n", what, java[0] / batch, torch == null ? "-" : String.format("%.3f", torch[0] / batch),
+                torch == null ? "-" : String.format("%.2f", java[0] / torch[0]), batch / java[0], torch == null ? "-" : String.format("%.3f", batch / torch[0]),
+                torch == null ? "-" : String.format("%.2f", java[1] / torch[1]));
     }
 
-    /** Seconds per call (the whole batch), median of the timed runs. */
-    private double median(Supplier<Object> call) {
+    /** Wall and process CPU seconds per call (the whole batch), each the median of the timed runs. */
+    private double[] median(Supplier<Object> call) {
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int i = 0; i < warmup; i++) call.get();
-        double[] t = new double[runs];
+        double[] wall = new double[runs];
+        double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
+            long start = System.nanoTime(), cpuStart = os.getProcessCpuTime();
             call.get();
-            t[i] = (System.nanoTime() - start) / 1e9;
+            wall[i] = (System.nanoTime() - start) / 1e9;
+            cpu[i] = (os.getProcessCpuTime() - cpuStart) / 1e9;
         }
+        return new double[] {median(wall), median(cpu)};
+    }
+
+    private static double median(double[] t) {
         Arrays.sort(t);
-        return runs % 2 == 1 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2;
+        return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
     }
 
     /**

@@ -36,6 +36,6 @@ final class Decoder {
         }
         GroupNorm normOut = new GroupNorm(w, "decoder.conv_norm_out", previous, groups);
         Conv2d convOut = new Conv2d(w, "decoder.conv_out", previous, config.outChannels(), 3);
-        stages.add(List.of(x -> convOut.forward(normOut.forward(x, true))));
+        stages.add(List.of(x -> convOut.forward(normOut.forward(x, true, true))));
     }
 }

@@ -33,6 +33,6 @@ final class Encoder {
         GroupNorm normOut = new GroupNorm(w, "encoder.conv_norm_out", previous, groups);
         Conv2d convOut = new Conv2d(w, "encoder.conv_out", previous, 2L * config.latentChannels(), 3);
         Conv2d quant = new Conv2d(w, "quant_conv", 2L * config.latentChannels(), 2L * config.latentChannels(), 1);
-        stages.add(List.of(x -> convOut.forward(normOut.forward(x, true)), quant::forward));
+        stages.add(List.of(x -> convOut.forward(normOut.forward(x, true, true)), quant::forward));
     }
 }

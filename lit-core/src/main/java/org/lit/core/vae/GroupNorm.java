@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Swish;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
-import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -32,11 +31,17 @@ final class GroupNorm {
     }
 
     Planes forward(Planes x, boolean silu) {
+        return forward(x, silu, false);
+    }
+
+    /** As forward(x, silu); with inPlace, x's values are overwritten (for inputs needed no more). */
+    Planes forward(Planes x, boolean silu, boolean inPlace) {
         INDArray rows = x.matrix().reshape('c', channels * x.batch, x.rows * x.cols);   // one row per (channel, sample)
         INDArray[] scaleShift = scaleShift(rows, x.batch, x.height * x.width);
-        Planes y = x.like(channels);
+        Planes y = inPlace ? x : x.like(channels);
         INDArray out = y.matrix().reshape('c', channels * x.batch, x.rows * x.cols);
-        Broadcast.mul(rows, scaleShift[0], out, 0).addiColumnVector(scaleShift[1]);
+        if (!inPlace) out.assign(rows);
+        out.muliColumnVector(scaleShift[0]).addiColumnVector(scaleShift[1]);   // 3x faster than Broadcast.mul here
         if (silu) Nd4j.exec(new Swish(y.matrix(), y.matrix()));
         y.zeroBorder();
         return y;

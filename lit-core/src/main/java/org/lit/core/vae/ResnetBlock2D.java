@@ -21,7 +21,7 @@ final class ResnetBlock2D {
     }
 
     Planes forward(Planes x) {
-        Planes y = conv2.forward(norm2.forward(conv1.forward(norm1.forward(x, true)), true));
+        Planes y = conv2.forward(norm2.forward(conv1.forward(norm1.forward(x, true)), true, true));
         y.matrix().addi((shortcut != null ? shortcut.forward(x) : x).matrix());   // zero borders add to zero
         return y;
     }
