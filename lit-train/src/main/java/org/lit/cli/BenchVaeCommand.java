@@ -8,12 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import com.sun.management.OperatingSystemMXBean;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,18 +39,15 @@ final class BenchVaeCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "1", description = "untimed calls first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--no-torch", description = "skip the PyTorch baseline")
-    boolean noTorch;
-
-    @Option(names = "--root", defaultValue = ".", description = "repository root holding tools/bench (default: ${DEFAULT-VALUE})")
-    Path root;
+    @Mixin
+    TorchBaselineOptions baseline;
 
     @Override
     public void run() {
         if (size <= 0 || size % 8 != 0) throw new IllegalArgumentException("--size must be a positive multiple of 8, got " + size);
         if (batch <= 0 || runs <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --runs must be positive, --warmup not negative");
         int threads = Nd4j.getEnvironment().maxMasterThreads();
-        Optional<TorchBaseline> torch = noTorch ? Optional.empty() : TorchBaseline.find(root, "tools/bench/torch_vae.py");
+        Optional<TorchBaseline> torch = baseline.find("tools/bench/torch_vae.py");
         System.out.printf("lit bench-vae: SD VAE (random weights), batch %d, %dx%d, float32, %d threads, backend %s%n", batch, size, size,
                 threads, Nd4j.getBackend().getClass().getSimpleName());
         System.out.println(torch.map(t -> "baseline: " + t.describe()).orElse("baseline: PyTorch not available (needs python3 with torch and tools/bench/torch_vae.py); Java only"));

@@ -72,6 +72,16 @@ final class VaeCommand implements Runnable {
             return out;
         }
 
+        /**
+         * Loads the VAE, reads the input array (image or latent shaped for this VAE), runs f over
+         * chunks of `batch` and writes what it returns.
+         */
+        void run(String array, boolean images, java.util.function.BiFunction<AutoencoderKL, INDArray, Map<String, INDArray>> f) {
+            AutoencoderKL vae = AutoencoderKL.load(this.vae);
+            INDArray x = images ? read(array, vae.config().inChannels(), vae.config().downsampleFactor()) : read(array, vae.config().latentChannels(), 1);
+            write(batched(x, chunk -> f.apply(vae, chunk)));
+        }
+
         void write(Map<String, INDArray> arrays) {
             TensorFiles.write(out, arrays);
             StringBuilder sb = new StringBuilder("wrote");
@@ -88,15 +98,13 @@ final class VaeCommand implements Runnable {
 
         @Override
         public void run() {
-            AutoencoderKL vae = AutoencoderKL.load(io.vae);
-            INDArray images = io.read("images", vae.config().inChannels(), vae.config().downsampleFactor());
-            io.write(io.batched(images, chunk -> {
+            io.run("images", true, (vae, chunk) -> {
                 Posterior p = vae.encode(chunk);
                 Map<String, INDArray> arrays = new LinkedHashMap<>();
                 arrays.put("mean", p.mean());
                 arrays.put("std", p.std());
                 return arrays;
-            }));
+            });
         }
     }
 
@@ -108,9 +116,7 @@ final class VaeCommand implements Runnable {
 
         @Override
         public void run() {
-            AutoencoderKL vae = AutoencoderKL.load(io.vae);
-            INDArray latents = io.read("latents", vae.config().latentChannels(), 1);
-            io.write(io.batched(latents, chunk -> Map.of("images", vae.decode(chunk))));
+            io.run("latents", false, (vae, chunk) -> Map.of("images", vae.decode(chunk)));
         }
     }
 }
