@@ -14,12 +14,14 @@ import java.util.Map;
 
 /**
  * The Stable Diffusion VAE (diffusers AutoencoderKL), forward only, float32, matching diffusers op
- * for op (see /work/shared/VAE.md): {@link #encode} gives the latent posterior of images,
- * {@link #decode} images of latents. Immutable after loading; safe to share between threads
- * (each thread computes in its own workspaces).
+ * for op (../shared/VAE.md; tools/reference/vae_reference.py is the PyTorch twin the tests compare
+ * against): {@link #encode} gives the latent posterior of images, {@link #decode} images of
+ * latents. Immutable after loading; safe to share between threads (each thread computes in its
+ * own workspaces, {@link Scopes}).
  *
- * <p>Inside, activations are channel-major (C, N, H, W): convolutions and the attention are then
- * GEMMs on (C, pixels) matrices with no transposes. Inputs and outputs are the usual NCHW.
+ * <p>Inside, activations are channel-major zero-bordered {@link Planes}: convolutions and the
+ * attention are then GEMMs on (C, pixels) matrices with no transposes and no im2col. Inputs and
+ * outputs are the usual NCHW.
  */
 public final class AutoencoderKL {
     static final String SAFETENSORS = "diffusion_pytorch_model.safetensors";
