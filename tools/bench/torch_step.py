@@ -27,15 +27,21 @@ def build(name, input_size):
                num_classes=1000, linear_heads=linear_heads if kind == "LiT" else None)
 
 
-def timed(fn, steps, warmup):
+def timings(fn, steps, warmup):
+    """Median wall seconds and median process CPU seconds (all threads) of fn over the timed calls."""
     for _ in range(warmup):
         fn()
-    times = []
+    walls, cpus = [], []
     for _ in range(steps):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def timed(fn, steps, warmup):
+    return timings(fn, steps, warmup)[0]
 
 
 def main():

@@ -13,7 +13,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** Runs tools/bench/torch_step.py (Debian's python3 with python3-torch) in the same run as the Java side. */
+/**
+ * Runs a PyTorch side of a benchmark (a script under tools/bench, on Debian's python3 with
+ * python3-torch) in the same run as the Java side, with the same thread count; the script prints
+ * one JSON object as its last line.
+ */
 public final class TorchBaseline {
     /** One PyTorch measurement: seconds per step and the machine's GEMM GFLOP/s as PyTorch sees it. */
     public record Result(double secondsPerStep, double gemmGflops, int threads, String version) {
@@ -27,9 +31,14 @@ public final class TorchBaseline {
         this.python = python;
     }
 
-    /** Finds the script (under the repository root or the working directory) and a python3 with torch. */
+    /** tools/bench/torch_step.py: the training step of `lit bench`. */
     public static Optional<TorchBaseline> find(Path root) {
-        Path script = root.resolve("tools/bench/torch_step.py");
+        return find(root, "tools/bench/torch_step.py");
+    }
+
+    /** Finds the script (relative to the repository root) and a python3 with torch. */
+    public static Optional<TorchBaseline> find(Path root, String relativeScript) {
+        Path script = root.resolve(relativeScript);
         if (!Files.isRegularFile(script)) return Optional.empty();
         for (String python : new String[] {"/usr/bin/python3", "python3"}) {
             try {
@@ -44,15 +53,21 @@ public final class TorchBaseline {
     }
 
     public Result step(String model, int batch, int input, int steps, int warmup, int threads) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--model", model, "--batch", "" + batch,
-                "--input", "" + input, "--steps", "" + steps, "--warmup", "" + warmup, "--threads", "" + threads));
+        JsonNode j = run(threads, "--model", model, "--batch", "" + batch, "--input", "" + input, "--steps", "" + steps, "--warmup", "" + warmup);
+        return new Result(j.get("seconds_per_step").asDouble(), j.get("gemm_gflops").asDouble(), j.get("threads").asInt(), j.get("torch").asText());
+    }
+
+    /** Runs the script with these arguments plus --threads (and OMP_NUM_THREADS) and returns its JSON line. */
+    public JsonNode run(int threads, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--threads", "" + threads));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("OMP_NUM_THREADS", "" + threads);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ")");
-        JsonNode j = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
-        return new Result(j.get("seconds_per_step").asDouble(), j.get("gemm_gflops").asDouble(), j.get("threads").asInt(), j.get("torch").asText());
+        return new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
     }
 
     public String describe() {

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,16 +37,13 @@ final class BenchCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed steps first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--no-torch", description = "skip the PyTorch baseline")
-    boolean noTorch;
-
-    @Option(names = "--root", defaultValue = ".", description = "repository root holding tools/bench (default: ${DEFAULT-VALUE})")
-    Path root;
+    @Mixin
+    TorchBaselineOptions baseline;
 
     @Override
     public void run() {
         int threads = Nd4j.getEnvironment().maxMasterThreads();
-        Optional<TorchBaseline> torch = noTorch ? Optional.empty() : TorchBaseline.find(root);
+        Optional<TorchBaseline> torch = baseline.find("tools/bench/torch_step.py");
         System.out.printf("lit bench: batch %d, %dx%d latents, float32, %d threads, backend %s%n", batch, inputSize, inputSize,
                 threads, Nd4j.getBackend().getClass().getSimpleName());
         System.out.println(torch.map(t -> "baseline: " + t.describe()).orElse("baseline: PyTorch not available (needs python3 with torch and tools/bench/torch_step.py); Java only"));

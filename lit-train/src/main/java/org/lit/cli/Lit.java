@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 /** The `lit` command: one runnable jar for `java -jar lit.jar ...` and `spark-submit lit.jar ...`. */
 @Command(name = "lit", mixinStandardHelpOptions = true, version = "lit 0.1.0",
         description = "Train, distil and evaluate DiT and LiT (linear diffusion transformers) on the JVM.",
-        subcommands = {TrainCommand.class, EncodeCommand.class, PreprocessCommand.class, SampleCommand.class, PlotCommand.class, MakeSyntheticCommand.class,
-                InfoCommand.class, PredictCommand.class, BenchCommand.class, BenchAllReduceCommand.class, InheritCommand.class,
+        subcommands = {TrainCommand.class, EncodeCommand.class, PreprocessCommand.class, VaeCommand.class, SampleCommand.class, PlotCommand.class,
+                MakeSyntheticCommand.class, InfoCommand.class, PredictCommand.class, BenchCommand.class, BenchVaeCommand.class,
+                BenchAllReduceCommand.class, InheritCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lit implements Runnable {
     @CommandLine.Spec

@@ -14,12 +14,14 @@ import java.util.Map;
 
 /**
  * The Stable Diffusion VAE (diffusers AutoencoderKL), forward only, float32, matching diffusers op
- * for op (see /work/shared/VAE.md): {@link #encode} gives the latent posterior of images,
- * {@link #decode} images of latents. Immutable after loading; safe to share between threads
- * (each thread computes in its own workspaces).
+ * for op (../shared/VAE.md; tools/reference/vae_reference.py is the PyTorch twin the tests compare
+ * against): {@link #encode} gives the latent posterior of images, {@link #decode} images of
+ * latents. Immutable after loading; safe to share between threads (each thread computes in its
+ * own workspaces, {@link Scopes}).
  *
- * <p>Inside, activations are channel-major (C, N, H, W): convolutions and the attention are then
- * GEMMs on (C, pixels) matrices with no transposes. Inputs and outputs are the usual NCHW.
+ * <p>Inside, activations are channel-major zero-bordered {@link Planes}: convolutions and the
+ * attention are then GEMMs on (C, pixels) matrices with no transposes and no im2col. Inputs and
+ * outputs are the usual NCHW.
  */
 public final class AutoencoderKL {
     public static final String SAFETENSORS = "diffusion_pytorch_model.safetensors";
@@ -74,6 +76,17 @@ public final class AutoencoderKL {
         return new AutoencoderKL(config, encoder, decoder);
     }
 
+    /**
+     * Every tensor name (current diffusers naming) and shape a state dict of this config holds, in
+     * build order: 248 tensors, 83,653,863 values for {@link VaeConfig#sdVae()}.
+     */
+    public static Map<String, long[]> stateDictShapes(VaeConfig config) {
+        VaeWeights w = new VaeWeights(Map.of(), "no file");
+        new Encoder(config, w);
+        new Decoder(config, w);
+        return new java.util.LinkedHashMap<>(w.expected());
+    }
+
     public VaeConfig config() {
         return config;
     }
@@ -86,7 +99,7 @@ public final class AutoencoderKL {
         requireShape(images, "images", config.inChannels(), config.downsampleFactor());
         long latent = config.latentChannels();
         try (MemoryWorkspace ws = Scopes.forward()) {
-            INDArray moments = Scopes.run(encoder.stages, channelMajor(images));
+            INDArray moments = Scopes.run(encoder.stages, Planes.of(channelMajor(images))).interior().dup('c');
             INDArray mean = moments.get(NDArrayIndex.interval(0, latent));
             INDArray logvar = Transforms.min(Transforms.max(moments.get(NDArrayIndex.interval(latent, 2 * latent)), -30.0, true), 20.0, false);
             INDArray std = Transforms.exp(logvar.muli(0.5), false);
@@ -101,8 +114,8 @@ public final class AutoencoderKL {
     public INDArray decode(INDArray latents) {
         requireShape(latents, "latents", config.latentChannels(), 1);
         try (MemoryWorkspace ws = Scopes.forward()) {
-            INDArray z = channelMajor(latents).divi(config.scalingFactor());
-            return sampleMajor(Scopes.run(decoder.stages, z)).detach();
+            Planes z = Planes.of(channelMajor(latents).div(config.scalingFactor()));
+            return Scopes.run(decoder.stages, z).toSampleMajor().detach();
         }
     }
 
@@ -114,9 +127,9 @@ public final class AutoencoderKL {
         }
     }
 
-    /** NCHW (any type, any order) to a fresh channel-major float32 (C, N, H, W) copy. */
+    /** NCHW (any type, any order) as a channel-major float32 (C, N, H, W) view. */
     private static INDArray channelMajor(INDArray x) {
-        return x.castTo(DataType.FLOAT).permute(1, 0, 2, 3).dup('c');
+        return x.castTo(DataType.FLOAT).permute(1, 0, 2, 3);
     }
 
     private static INDArray sampleMajor(INDArray x) {

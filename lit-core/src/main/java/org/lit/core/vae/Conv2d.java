@@ -2,25 +2,35 @@ package org.lit.core.vae;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * nn.Conv2d(in, out, k, stride 1, padding k/2) with bias, k = 1 or 3, on channel-major (C, N, H, W)
- * activations. 1x1 is one GEMM. 3x3 is nine GEMMs over a zero-bordered {@link Grid}, accumulated in
- * place: no im2col buffer nine times the input (libnd4j's conv2d builds one, and ran this model's
- * convolutions 2-3x slower than these GEMMs on 2 cores).
+ * nn.Conv2d(in, out, k, stride 1, padding k/2) with bias, k = 1 or 3, on {@link Planes}. 1x1 is
+ * one GEMM over the cell matrix; 3x3 is nine GEMMs over the shifted cell matrix, accumulated in
+ * place. (libnd4j's conv2d, an im2col copy nine times the input followed by one GEMM, ran this
+ * model's convolutions 2-3x slower on 2 cores.)
+ *
+ * <p>Nine GEMMs each rewrite the whole output, which costs little against in*9 multiply-adds per
+ * output value but dominates when a side is tiny: the image convs (3 -> 128 in, 128 -> 3 out) at
+ * 256px. A small input is therefore stacked, its nine shifts copied into one (9*in, cells)
+ * matrix for a single GEMM; a small output is computed as one GEMM of all nine taps' weights
+ * stacked (9*out, in) and the nine out-row blocks then summed at their shifts.
  */
 final class Conv2d {
-    static final long[][] TAPS_3X3 = {{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {2, 0}, {2, 1}, {2, 2}};
+    /** Below this many stacked rows, stacking beats nine GEMMs over the whole output. */
+    private static final long SMALL = 80;
 
     final long in;
     final long out;
     final int kernel;
-    /** Per tap (ky*3 + kx) the (out, in) matrix W[:, :, ky, kx]; one matrix for 1x1. */
+    /** Per tap (ky*k + kx) the (out, in) matrix W[:, :, ky, kx]. */
     private final INDArray[] taps;
     private final INDArray bias;
+    /** (out, 9*in): column t*in + c holds W[:, c, t/3, t%3]; for a small input. */
+    private final INDArray stackedTaps;
+    /** (9*out, in): row t*out + o holds W[o, :, t/3, t%3]; for a small output. */
+    private final INDArray stackedOutputs;
 
     Conv2d(VaeWeights weights, String name, long in, long out, int kernel) {
         if (kernel != 1 && kernel != 3) throw new IllegalArgumentException("kernel " + kernel);
@@ -33,9 +43,13 @@ final class Conv2d {
         for (int t = 0; t < taps.length; t++) {
             taps[t] = w.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t / kernel), NDArrayIndex.point(t % kernel)).dup('c');
         }
+        boolean small = kernel == 3 && in * 9 <= SMALL;
+        this.stackedTaps = small ? Nd4j.hstack(taps) : null;
+        this.stackedOutputs = kernel == 3 && !small && out * 9 <= SMALL ? Nd4j.vstack(taps) : null;
     }
 
-    /** The layer's PyTorch weight (out, in, k, k) as a 2-D tap matrix; for conv layers that fuse taps. */
+
+    /** The (out, in) matrix of kernel tap (ky, kx), for layers that regroup the taps. */
     INDArray tap(int ky, int kx) {
         return taps[ky * kernel + kx];
     }
@@ -44,45 +58,32 @@ final class Conv2d {
         return bias;
     }
 
-    /** A zero-bordered grid to write this layer's (3x3) input into: input cell (y, x) is grid cell (y+1, x+1). */
-    Grid inputGrid(long batch, long h, long w) {
-        return Grid.of(in, batch, h + 2, w + 2, 2);
+    Planes forward(Planes x) {
+        Planes y = x.like(out);
+        INDArray result = y.matrix();
+        if (kernel == 1) {
+            Nd4j.gemm(taps[0], x.matrix(), result, false, false, 1.0, 0.0);
+        } else if (stackedTaps != null) {
+            INDArray shifts = Nd4j.createUninitialized(DataType.FLOAT, 9 * in, x.cells());
+            for (int t = 0; t < 9; t++) shifts.get(NDArrayIndex.interval(t * in, (t + 1) * in)).assign(x.shifted(t / 3 - 1, t % 3 - 1));
+            Nd4j.gemm(stackedTaps, shifts, result, false, false, 1.0, 0.0);
+        } else if (stackedOutputs != null) {
+            Planes perTap = x.like(9 * out);
+            Nd4j.gemm(stackedOutputs, x.matrix(), perTap.matrix(), false, false, 1.0, 0.0);
+            result.assign(0);
+            for (int t = 0; t < 9; t++) result.addi(perTap.shifted(t / 3 - 1, t % 3 - 1).get(NDArrayIndex.interval(t * out, (t + 1) * out)));
+        } else {
+            for (int t = 0; t < taps.length; t++) {
+                Nd4j.gemm(taps[t], x.shifted(t / 3 - 1, t % 3 - 1), result, false, false, 1.0, t == 0 ? 0.0 : 1.0);
+            }
+        }
+        return finish(y, bias);
     }
 
-    /** The interior of {@link #inputGrid}: where the (C, N, h, w) input goes. */
-    static INDArray interior(Grid grid) {
-        return grid.window(1, 1, grid.rows - 2, grid.cols - 2);
-    }
-
-    INDArray forward(INDArray x) {
-        if (kernel == 1) return forward1x1(x);
-        Grid grid = inputGrid(x.size(1), x.size(2), x.size(3));
-        interior(grid).assign(x);
-        return forward(grid);
-    }
-
-    /** conv(SiLU(norm(x))) for a 3x3 conv, the normalised input written straight into this conv's grid. */
-    INDArray forwardActivated(GroupNorm norm, INDArray x) {
-        Grid grid = inputGrid(x.size(1), x.size(2), x.size(3));
-        norm.forwardInto(x, true, interior(grid));
-        return forward(grid);
-    }
-
-    /** 3x3, padding 1, over an input already written into {@link #interior}(grid). */
-    INDArray forward(Grid grid) {
-        long h = grid.rows - 2, w = grid.cols - 2;
-        INDArray wide = Nd4j.createUninitialized(DataType.FLOAT, out, grid.cells());
-        grid.correlate(taps, TAPS_3X3, wide);
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, out, grid.batch, h, w);
-        Broadcast.add(Grid.valid(wide, grid.batch, grid.rows, grid.cols, h, w), bias, y, 0);
+    /** Adds the bias to every cell and restores the zero borders the GEMMs wrote over. */
+    static Planes finish(Planes y, INDArray bias) {
+        y.matrix().addiColumnVector(bias);
+        y.zeroBorder();
         return y;
-    }
-
-    private INDArray forward1x1(INDArray x) {
-        INDArray flat = x.reshape('c', in, x.length() / in);
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, out, flat.size(1));
-        Nd4j.gemm(taps[0], flat, y, false, false, 1.0, 0.0);
-        y.addiColumnVector(bias);
-        return y.reshape('c', out, x.size(1), x.size(2), x.size(3));
     }
 }

@@ -1,7 +1,5 @@
 package org.lit.core.vae;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -10,10 +8,10 @@ import java.util.function.UnaryOperator;
  * AutoencoderKL's post_quant_conv followed by diffusers' Decoder (vae.py): post_quant_conv (1x1),
  * conv_in (3x3) to the last level's channels; the mid block; per level in reverse channel order,
  * layers_per_block + 1 ResnetBlock2Ds then an Upsample2D except on the last; GN + SiLU; conv_out
- * (3x3) to the image channels. Channel-major (C, N, H, W) in and out.
+ * (3x3) to the image channels. {@link Planes} in and out.
  */
 final class Decoder {
-    final List<List<UnaryOperator<INDArray>>> stages = new ArrayList<>();
+    final List<List<UnaryOperator<Planes>>> stages = new ArrayList<>();
 
     Decoder(VaeConfig config, VaeWeights w) {
         int groups = config.normGroups();
@@ -27,7 +25,7 @@ final class Decoder {
         long previous = top;
         for (int i = 0; i < levels; i++) {
             long channels = config.channels(levels - 1 - i);
-            List<UnaryOperator<INDArray>> level = new ArrayList<>();
+            List<UnaryOperator<Planes>> level = new ArrayList<>();
             for (int j = 0; j <= config.layersPerBlock(); j++) {
                 String name = "decoder.up_blocks." + i + ".resnets." + j;
                 level.add(new ResnetBlock2D(w, name, j == 0 ? previous : channels, channels, groups)::forward);
@@ -38,6 +36,6 @@ final class Decoder {
         }
         GroupNorm normOut = new GroupNorm(w, "decoder.conv_norm_out", previous, groups);
         Conv2d convOut = new Conv2d(w, "decoder.conv_out", previous, config.outChannels(), 3);
-        stages.add(List.of(x -> convOut.forwardActivated(normOut, x)));
+        stages.add(List.of(x -> convOut.forward(normOut.forward(x, true, true))));
     }
 }

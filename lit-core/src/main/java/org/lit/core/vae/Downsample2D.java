@@ -1,8 +1,6 @@
 package org.lit.core.vae;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -12,11 +10,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * one zero column right and one zero row at the bottom, then a 3x3 convolution with stride 2 and no
  * padding; H x W becomes H/2 x W/2.
  *
- * <p>The stride is taken out by splitting the padded input into its four (row, column) parity
- * phases: tap (dy, dx) of output (i, j) reads padded cell (2i+dy, 2j+dx), which is cell
- * (i + dy/2, j + dx/2) of phase (dy%2, dx%2). Each phase is a {@link Grid} with one extra zero row
- * and column (the pad, and the edge the odd phases never reach), so the nine taps are nine shifted
- * GEMMs again, over a quarter of the cells each.
+ * <p>The stride is taken out by splitting the input into its four (row, column) parity phases:
+ * tap (dy, dx) of output (i, j) reads padded input (2i+dy, 2j+dx), which is cell
+ * (i + dy/2, j + dx/2) of phase (dy%2, dx%2). Each phase is H/2 x W/2 {@link Planes} whose zero
+ * border supplies the pad (row/column H/2 of a phase is padded row/column H or W), so the nine taps
+ * are again shifted GEMMs, over a quarter of the cells each, straight into the output's cells.
  */
 final class Downsample2D {
     private final Conv2d conv;
@@ -25,26 +23,24 @@ final class Downsample2D {
         this.conv = new Conv2d(weights, name + ".conv", channels, channels, 3);
     }
 
-    INDArray forward(INDArray x) {
-        long n = x.size(1), h = x.size(2) / 2, w = x.size(3) / 2;
-        if (x.size(2) % 2 != 0 || x.size(3) % 2 != 0) throw new IllegalArgumentException("Downsample2D needs an even side, got " + x.size(2) + "x" + x.size(3));
-        INDArray wide = Nd4j.createUninitialized(DataType.FLOAT, conv.out, n * (h + 1) * (w + 1));
+    Planes forward(Planes x) {
+        if (x.height % 2 != 0 || x.width % 2 != 0) throw new IllegalArgumentException("Downsample2D needs even sides, got " + x.height + "x" + x.width);
+        long h = x.height / 2, w = x.width / 2;
+        Planes y = Planes.uninitialized(conv.out, x.batch, h, w);
+        INDArrayIndex all = NDArrayIndex.all();
+        INDArray input = x.interior();
         boolean first = true;
         for (int a = 0; a < 2; a++) {
             for (int b = 0; b < 2; b++) {
-                Grid phase = Grid.of(conv.in, n, h + 1, w + 1, 1);
-                INDArrayIndex all = NDArrayIndex.all();
-                phase.window(0, 0, h, w).assign(x.get(all, all, NDArrayIndex.interval(a, 2, x.size(2)), NDArrayIndex.interval(b, 2, x.size(3))));
+                Planes phase = Planes.of(input.get(all, all, NDArrayIndex.interval(a, 2, x.height), NDArrayIndex.interval(b, 2, x.width)));
                 for (int dy = a; dy < 3; dy += 2) {
                     for (int dx = b; dx < 3; dx += 2) {
-                        Nd4j.gemm(conv.tap(dy, dx), phase.shifted(dy / 2, dx / 2), wide, false, false, 1.0, first ? 0.0 : 1.0);
+                        Nd4j.gemm(conv.tap(dy, dx), phase.shifted(dy / 2, dx / 2), y.matrix(), false, false, 1.0, first ? 0.0 : 1.0);
                         first = false;
                     }
                 }
             }
         }
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, conv.out, n, h, w);
-        Broadcast.add(Grid.valid(wide, n, h + 1, w + 1, h, w), conv.bias(), y, 0);
-        return y;
+        return Conv2d.finish(y, conv.bias());
     }
 }

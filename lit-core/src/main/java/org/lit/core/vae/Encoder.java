@@ -1,7 +1,5 @@
 package org.lit.core.vae;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -10,10 +8,10 @@ import java.util.function.UnaryOperator;
  * diffusers' Encoder (vae.py) followed by AutoencoderKL's quant_conv: conv_in (3x3); per level,
  * layers_per_block ResnetBlock2Ds (the first changes the channels) then a Downsample2D except on the
  * last level; the mid block; GN + SiLU; conv_out (3x3) to 2 * latent channels (mean, logvar);
- * quant_conv (1x1). Channel-major (C, N, H, W) in and out.
+ * quant_conv (1x1). {@link Planes} in and out.
  */
 final class Encoder {
-    final List<List<UnaryOperator<INDArray>>> stages = new ArrayList<>();
+    final List<List<UnaryOperator<Planes>>> stages = new ArrayList<>();
 
     Encoder(VaeConfig config, VaeWeights w) {
         int groups = config.normGroups();
@@ -22,7 +20,7 @@ final class Encoder {
         long previous = config.channels(0);
         for (int i = 0; i < config.levels(); i++) {
             long channels = config.channels(i);
-            List<UnaryOperator<INDArray>> level = new ArrayList<>();
+            List<UnaryOperator<Planes>> level = new ArrayList<>();
             for (int j = 0; j < config.layersPerBlock(); j++) {
                 String name = "encoder.down_blocks." + i + ".resnets." + j;
                 level.add(new ResnetBlock2D(w, name, j == 0 ? previous : channels, channels, groups)::forward);
@@ -35,6 +33,6 @@ final class Encoder {
         GroupNorm normOut = new GroupNorm(w, "encoder.conv_norm_out", previous, groups);
         Conv2d convOut = new Conv2d(w, "encoder.conv_out", previous, 2L * config.latentChannels(), 3);
         Conv2d quant = new Conv2d(w, "quant_conv", 2L * config.latentChannels(), 2L * config.latentChannels(), 1);
-        stages.add(List.of(x -> convOut.forwardActivated(normOut, x), quant::forward));
+        stages.add(List.of(x -> convOut.forward(normOut.forward(x, true, true)), quant::forward));
     }
 }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Tokens are the H*W pixels in row-major order; q, k, v = Linear(GN(x)); softmax(q k^T / sqrt(C)) v;
  * then to_out[0] and the residual x.
  *
- * <p>Channel-major activations are already the transposed token matrix T (C, N*H*W), so every
+ * <p>Channel-major values are already the transposed token matrix T (C, N*H*W), so every
  * projection is W T + b (one GEMM for all samples) and, per sample, scores = Q^T K and
  * out = V P^T: no permute anywhere.
  */
@@ -31,9 +31,9 @@ final class MidAttention {
         }
     }
 
-    INDArray forward(INDArray x) {
-        long n = x.size(1), tokens = x.size(2) * x.size(3);
-        INDArray t = norm.forward(x, false).reshape('c', channels, n * tokens);
+    Planes forward(Planes x) {
+        long n = x.batch, tokens = x.height * x.width;
+        INDArray t = norm.forward(x, false).interior().dup('c').reshape('c', channels, n * tokens);
         INDArray q = project(0, t), k = project(1, t), v = project(2, t);
         INDArray attended = n == 1 ? null : Nd4j.createUninitialized(DataType.FLOAT, channels, n * tokens);
         INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, tokens, tokens);
@@ -45,8 +45,9 @@ final class MidAttention {
             Nd4j.gemm(columns(v, s, tokens), scores, sampleOut, false, true, 1.0, 0.0);   // (C, T) = V P^T
             if (n > 1) columns(attended, s, tokens).assign(sampleOut);
         }
-        INDArray y = project(3, n == 1 ? sampleOut : attended);
-        return y.addi(x.reshape('c', channels, n * tokens)).reshape('c', x.shape());
+        Planes y = Planes.of(project(3, n == 1 ? sampleOut : attended).reshape('c', channels, n, x.height, x.width));
+        y.matrix().addi(x.matrix());   // the residual; zero borders add to zero
+        return y;
     }
 
     private INDArray project(int i, INDArray tokens) {

@@ -1,7 +1,5 @@
 package org.lit.core.vae;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -10,7 +8,7 @@ final class MidBlock {
     private MidBlock() {
     }
 
-    static List<UnaryOperator<INDArray>> blocks(VaeWeights w, String name, long channels, long groups) {
+    static List<UnaryOperator<Planes>> blocks(VaeWeights w, String name, long channels, long groups) {
         ResnetBlock2D first = new ResnetBlock2D(w, name + ".resnets.0", channels, channels, groups);
         MidAttention attention = new MidAttention(w, name + ".attentions.0", channels, groups);
         ResnetBlock2D second = new ResnetBlock2D(w, name + ".resnets.1", channels, channels, groups);

@@ -1,12 +1,9 @@
 package org.lit.core.vae;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 /**
  * diffusers ResnetBlock2D without a time embedding (temb is None in the VAE), dropout 0,
  * output_scale_factor 1: conv2(SiLU(GN(conv1(SiLU(GN(x)))))) + shortcut, where the shortcut is a
- * 1x1 conv only when the channel count changes. Each GN + SiLU writes straight into the next conv's
- * zero-bordered input grid.
+ * 1x1 conv only when the channel count changes.
  */
 final class ResnetBlock2D {
     private final GroupNorm norm1;
@@ -23,8 +20,9 @@ final class ResnetBlock2D {
         this.shortcut = in != out ? new Conv2d(weights, name + ".conv_shortcut", in, out, 1) : null;
     }
 
-    INDArray forward(INDArray x) {
-        INDArray y = conv2.forwardActivated(norm2, conv1.forwardActivated(norm1, x));
-        return y.addi(shortcut != null ? shortcut.forward(x) : x);
+    Planes forward(Planes x) {
+        Planes y = conv2.forward(norm2.forward(conv1.forward(norm1.forward(x, true)), true, true));
+        y.matrix().addi((shortcut != null ? shortcut.forward(x) : x).matrix());   // zero borders add to zero
+        return y;
     }
 }

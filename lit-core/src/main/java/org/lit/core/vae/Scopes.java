@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
@@ -44,10 +43,10 @@ final class Scopes {
     }
 
     /** Runs the stages in order (inside {@link #forward()}), each block in its own reset scope. */
-    static INDArray run(List<List<UnaryOperator<INDArray>>> stages, INDArray x) {
-        for (List<UnaryOperator<INDArray>> stage : stages) {
+    static Planes run(List<List<UnaryOperator<Planes>>> stages, Planes x) {
+        for (List<UnaryOperator<Planes>> stage : stages) {
             try (MemoryWorkspace ws = open(STAGE)) {
-                for (UnaryOperator<INDArray> block : stage) {
+                for (UnaryOperator<Planes> block : stage) {
                     try (MemoryWorkspace inner = open(BLOCK)) {
                         x = block.apply(x).leverageTo(STAGE);
                     }

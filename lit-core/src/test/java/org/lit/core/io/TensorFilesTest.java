@@ -107,6 +107,10 @@ class TensorFilesTest {
         Path unknown = dir.resolve("weights.h5");
         Files.write(unknown, new byte[16]);
         assertTrue(assertThrows(TensorFileException.class, () -> TensorFiles.read(unknown)).getMessage().contains("unknown tensor file type"));
+        // .bin is diffusers' torch.save file (diffusion_pytorch_model.bin): read as one, so junk names the file.
+        Path bin = dir.resolve("weights.bin");
+        Files.write(bin, new byte[16]);
+        assertTrue(assertThrows(TensorFileException.class, () -> TensorFiles.read(bin)).getMessage().startsWith(bin.toString()));
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.lit.core.io.TensorFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,6 +102,20 @@ class VaeParityTest {
     }
 
     @Test
+    void theSdVaeStateDictHasDiffusersKeysAndCount() {
+        Map<String, long[]> shapes = AutoencoderKL.stateDictShapes(VaeConfig.sdVae());
+        long values = 0;
+        for (long[] s : shapes.values()) values += java.util.Arrays.stream(s).reduce(1, (a, b) -> a * b);
+        assertEquals(248, shapes.size());          // diffusers' AutoencoderKL state_dict (VAE.md section 3)
+        assertEquals(83_653_863L, values);
+        assertArrayEquals(new long[] {512, 512}, shapes.get("decoder.mid_block.attentions.0.to_out.0.weight"));
+        assertArrayEquals(new long[] {256, 128, 1, 1}, shapes.get("encoder.down_blocks.1.resnets.0.conv_shortcut.weight"));
+        assertArrayEquals(new long[] {128, 256, 1, 1}, shapes.get("decoder.up_blocks.3.resnets.0.conv_shortcut.weight"));
+        assertArrayEquals(new long[] {8, 512, 3, 3}, shapes.get("encoder.conv_out.weight"));
+        assertTrue(shapes.containsKey("decoder.up_blocks.2.upsamplers.0.conv.bias") && !shapes.containsKey("decoder.up_blocks.3.upsamplers.0.conv.bias"));
+    }
+
+    @Test
     void strictLoadingNamesEveryMissingMisshapenAndUnexpectedTensor() {
         VaeConfig config = VaeConfig.fromJson(fixtureFolder().resolve("config.json"));
         Map<String, INDArray> weights = new LinkedHashMap<>(TensorFiles.read(fixtureFolder().resolve(AutoencoderKL.BIN)));
@@ -127,7 +142,7 @@ class VaeParityTest {
         for (double push : new double[] {1e4, -1e4}) {
             Map<String, INDArray> weights = new LinkedHashMap<>(TensorFiles.read(fixtureFolder().resolve(AutoencoderKL.BIN)));
             INDArray bias = weights.get("quant_conv.bias").castTo(DataType.FLOAT).dup();
-            bias.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 8)).addi(push);   // channels 4..7: logvar
+            bias.get(NDArrayIndex.interval(4, 8)).addi(push);   // channels 4..7: logvar
             weights.put("quant_conv.bias", bias);
             Posterior p = AutoencoderKL.of(config, weights, "pushed").encode(io.get("images"));
             double expected = (float) Math.exp(push > 0 ? 10.0 : -15.0);
@@ -139,41 +154,47 @@ class VaeParityTest {
 
     @Test
     void groupNormStatisticsAreAccumulatedInDouble() {
-        // One sample, 128 channels in 32 groups of 4 at 256x256: 262,144 values per group around 3000.
-        long c = 128, side = 256;
-        Nd4j.getRandom().setSeed(7);
-        INDArray x = Nd4j.randn(DataType.FLOAT, c, 1, side, side).addi(3000.0f);
-        Map<String, INDArray> affine = Map.of("gn.weight", Nd4j.ones(DataType.FLOAT, c), "gn.bias", Nd4j.zeros(DataType.FLOAT, c));
-        VaeWeights w = new VaeWeights(affine, "test");
-        GroupNorm norm = new GroupNorm(w, "gn", c, 32);
-        w.finish();
-        INDArray[] scaleShift = norm.scaleShift(x);
+        // 128 channels in 32 groups of 4 at 256x256: 262,144 values per group around 3000. Then 96
+        // channels of 2 samples (statistics per sample; the statistics pass ends on a partial block).
+        long[][] shapes = {{128, 1, 256}, {96, 2, 90}};
+        for (long[] shape : shapes) {
+            long c = shape[0], n = shape[1], side = shape[2], perGroup = c / 32;
+            Nd4j.getRandom().setSeed(7);
+            INDArray x = Nd4j.randn(DataType.FLOAT, c, n, side, side).addi(3000.0f);
+            Map<String, INDArray> affine = Map.of("gn.weight", Nd4j.ones(DataType.FLOAT, c), "gn.bias", Nd4j.zeros(DataType.FLOAT, c));
+            VaeWeights w = new VaeWeights(affine, "test");
+            GroupNorm norm = new GroupNorm(w, "gn", c, 32);
+            w.finish();
+            INDArray[] scaleShift = norm.scaleShift(x.reshape(c * n, side * side), n, side * side);
 
-        double worstOurs = 0, worstFloat = 0;
-        INDArray groups = x.reshape(32, 4 * side * side);
-        for (int g = 0; g < 32; g++) {
-            double[] v = groups.getRow(g).toDoubleVector();
-            double mean = 0, var = 0;
-            for (double d : v) mean += d;
-            mean /= v.length;
-            for (double d : v) var += (d - mean) * (d - mean);
-            var /= v.length;
-            double scale = 1 / Math.sqrt(var + GroupNorm.EPS);
-            double shift = -mean * scale;
-            // What float32 statistics give (ND4J's own float mean and biased variance of the group).
-            INDArray row = groups.getRow(g).dup();
-            double floatMean = row.meanNumber().floatValue();
-            double floatVar = row.varNumber().floatValue() * (v.length - 1.0) / v.length;
-            double floatShift = -floatMean / Math.sqrt(floatVar + GroupNorm.EPS);
-            for (int k = 0; k < 4; k++) {
-                assertEquals(scale, scaleShift[0].getDouble(4L * g + k, 0), Math.abs(scale) * 1e-6);
-                worstOurs = Math.max(worstOurs, Math.abs(scaleShift[1].getDouble(4L * g + k, 0) - shift));
+            double worstOurs = 0, worstFloat = 0;
+            for (int g = 0; g < 32; g++) {
+                for (int s = 0; s < n; s++) {
+                    INDArray group = x.get(NDArrayIndex.interval(g * perGroup, (g + 1) * perGroup), NDArrayIndex.point(s)).dup();
+                    double[] v = group.reshape(group.length()).toDoubleVector();
+                    double mean = 0, var = 0;
+                    for (double d : v) mean += d;
+                    mean /= v.length;
+                    for (double d : v) var += (d - mean) * (d - mean);
+                    var /= v.length;
+                    double scale = 1 / Math.sqrt(var + GroupNorm.EPS);
+                    double shift = -mean * scale;
+                    // What float32 statistics give (ND4J's own float mean and biased variance of the group).
+                    double floatMean = group.meanNumber().floatValue();
+                    double floatVar = group.varNumber().floatValue() * (v.length - 1.0) / v.length;
+                    worstFloat = Math.max(worstFloat, Math.abs(-floatMean / Math.sqrt(floatVar + GroupNorm.EPS) - shift));
+                    for (long k = 0; k < perGroup; k++) {
+                        long row = (g * perGroup + k) * n + s;
+                        assertEquals(scale, scaleShift[0].getDouble(row), Math.abs(scale) * 1e-6);
+                        worstOurs = Math.max(worstOurs, Math.abs(scaleShift[1].getDouble(row) - shift));
+                    }
+                }
             }
-            worstFloat = Math.max(worstFloat, Math.abs(floatShift - shift));
+            System.out.printf("GroupNorm %s: shift error with double statistics %.2e, with float32 statistics %.2e%n",
+                    java.util.Arrays.toString(shape), worstOurs, worstFloat);
+            // The shift (-mean/std, about -3000) is rounded to float once: within 1 float ulp at 3000.
+            assertTrue(worstOurs <= Math.ulp(3000f), "shift error " + worstOurs);
+            if (side == 256) assertTrue(worstFloat > 10 * worstOurs, "float32 statistics were not visibly worse here: " + worstFloat);
         }
-        System.out.printf("GroupNorm shift error: double statistics %.2e, float32 statistics %.2e%n", worstOurs, worstFloat);
-        // The shift (-mean/std, about -3000) is rounded to float once: within 1 float ulp at 3000.
-        assertTrue(worstOurs <= Math.ulp(3000f), "shift error " + worstOurs);
-        assertTrue(worstFloat > 10 * worstOurs, "float32 statistics were not visibly worse here: " + worstFloat);
     }
 }
