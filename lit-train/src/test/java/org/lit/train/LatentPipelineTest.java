@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -161,10 +162,31 @@ class LatentPipelineTest {
         }
         JsonNode last = new ObjectMapper().readTree(Files.readAllLines(two.resolve("metrics.jsonl")).get(2));
         assertTrue(last.get("data_seconds").asDouble() >= 0 && Double.isFinite(last.get("loss").asDouble()), last.toString());
+        sampleDecodesWithTheVae(two);
         // The grid is decoded by the VAE index.json names: 2 rows (classes) of 8 RGB tiles.
         java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(two.resolve("samples/step-00000003.png").toFile());
         assertEquals(2 + 8 * (64 + 2), grid.getWidth());
         assertEquals(2 + 2 * (64 + 2), grid.getHeight());
+    }
+
+    /** lit sample --vae: the latents it samples (--raw), decoded by the VAE and quantised, are its ADM batch. */
+    private static void sampleDecodesWithTheVae(java.nio.file.Path run) throws Exception {
+        String[] common = {"sample", "-c", run.resolve("config.conf").toString(), "--weights", run.resolve("checkpoints/step-00000003").toString(),
+                "--labels", "0,1,1", "--sampler", "ddim", "--steps", "2", "--seed", "5"};
+        java.nio.file.Path raw = run.resolve("raw.npz"), images = run.resolve("images.npz");
+        assertEquals(0, org.lit.cli.Lit.execute(TinyRun.concat(common, "--raw", "--out", raw.toString())));
+        assertEquals(0, org.lit.cli.Lit.execute(TinyRun.concat(common, "--vae", vae, "--out", images.toString())));
+        INDArray latents = org.lit.core.io.TensorFiles.read(raw).get("samples");
+        assertArrayEquals(new long[] {3, 4, 4, 4}, latents.shape());
+        Fixtures.file("vae/config.json");                              // beside the weights: the tiny architecture
+        INDArray decoded = org.lit.core.vae.AutoencoderKL.load(Fixtures.file("vae/diffusion_pytorch_model.safetensors")).decode(latents);
+        INDArray arr = org.lit.core.io.TensorFiles.read(images).get("arr_0");
+        assertArrayEquals(new long[] {3, 32, 32, 3}, arr.shape());
+        float[] d = decoded.permute(0, 2, 3, 1).dup('c').data().asFloat();
+        int[] q = arr.castTo(org.nd4j.linalg.api.buffer.DataType.INT).dup('c').data().asInt();
+        for (int i = 0; i < q.length; i++) assertEquals(SampleGrid.quantize(d[i]), q[i], "arr_0 element " + i);
+        // A latent model without --vae (or --raw) is refused.
+        assertEquals(2, org.lit.cli.Lit.execute(TinyRun.concat(common, "--out", run.resolve("x.npz").toString())));
     }
 
     /** Without a readable VAE a latent run trains on and skips its grids, with one warning. */
