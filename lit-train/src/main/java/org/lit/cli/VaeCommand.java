@@ -3,6 +3,7 @@ package org.lit.cli;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.vae.AutoencoderKL;
 import org.lit.core.vae.Posterior;
+import org.lit.data.VaeFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,8 +35,8 @@ final class VaeCommand implements Runnable {
 
     /** What both directions take: the weights, the input and output files, the batch per call. */
     static final class Io {
-        @Option(names = "--vae", required = true, description = "diffusers VAE folder (diffusion_pytorch_model.safetensors or .bin, config.json) or a weights file")
-        Path vae;
+        @Option(names = "--vae", required = true, description = "diffusers VAE folder (diffusion_pytorch_model.safetensors or .bin, config.json) or a weights file; any Hadoop URI")
+        String vae;
 
         @Option(names = "--inputs", required = true, description = ".npz to read")
         Path inputs;
@@ -77,7 +78,7 @@ final class VaeCommand implements Runnable {
          * chunks of `batch` and writes what it returns.
          */
         void run(String array, boolean images, java.util.function.BiFunction<AutoencoderKL, INDArray, Map<String, INDArray>> f) {
-            AutoencoderKL vae = AutoencoderKL.load(this.vae);
+            AutoencoderKL vae = AutoencoderKL.load(VaeFiles.local(this.vae));
             INDArray x = images ? read(array, vae.config().inChannels(), vae.config().downsampleFactor()) : read(array, vae.config().latentChannels(), 1);
             write(batched(x, chunk -> f.apply(vae, chunk)));
         }
