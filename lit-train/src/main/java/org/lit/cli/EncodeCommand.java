@@ -49,11 +49,9 @@ final class EncodeCommand implements Runnable {
         try {
             r = EncodeJob.run(spark, o);
         } catch (IllegalArgumentException e) {
-            throw e;
+            throw e;                                    // bad input found before any task ran: already the user's message
         } catch (Exception e) {
-            Throwable cause = e;
-            while (cause.getCause() != null) cause = cause.getCause();
-            throw new IllegalArgumentException("encode failed: " + cause.getMessage() + " (run the same command again to finish the set)", e);
+            throw Lit.jobFailed("encode", e, " (run the same command again to finish the set)");
         }
         for (SkippedFile s : r.skipped()) System.out.println("skipped " + s);
         System.out.printf("encoded %d images into %d shard(s) (%d written by this run), %d file(s) skipped, %.1f s: %s/index.json%n",

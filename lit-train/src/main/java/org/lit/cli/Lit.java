@@ -25,6 +25,16 @@ public final class Lit implements Runnable {
         System.exit(execute(args));
     }
 
+    /**
+     * A failed Spark job as the user's error: Spark wraps a task's failure (a NaN stop, a corrupt
+     * shard) in exceptions of its own, so the message is the innermost cause's, after what failed.
+     */
+    static IllegalArgumentException jobFailed(String what, Exception e, String hint) {
+        Throwable cause = e;
+        while (cause.getCause() != null) cause = cause.getCause();
+        return new IllegalArgumentException(what + " failed: " + cause.getMessage() + hint, e);
+    }
+
     /** Runs a command line and returns its exit code; bad input is one clear line on stderr, exit 2. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Lit());

@@ -35,10 +35,7 @@ final class TrainCommand implements Runnable {
             System.out.printf("trained %s to step %d: final loss %.4f, %.1f s of training; run in %s%n", modelConfig.name(), r.steps(), r.lastLoss(),
                     r.seconds(), run);
         } catch (Exception e) {
-            // Spark wraps a task's failure (a NaN stop, a refused checkpoint) in its own (checked) exception.
-            Throwable cause = e;
-            while (cause.getCause() != null) cause = cause.getCause();
-            throw new IllegalArgumentException("training failed: " + cause.getMessage(), e);
+            throw Lit.jobFailed("training", e, "");
         }
     }
 }

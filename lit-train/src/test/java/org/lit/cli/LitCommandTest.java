@@ -6,8 +6,6 @@ import org.lit.core.Fixtures;
 import org.lit.core.io.TensorFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,16 +29,11 @@ class LitCommandTest {
         return all;
     }
 
-    private static String stdout(Runnable body) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true));
-        try {
-            body.run();
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString();
+    /** The stdout of a lit command that must succeed. */
+    private static String stdout(String... args) {
+        LitRun run = LitRun.of(args);
+        assertEquals(0, run.code(), run.err());
+        return run.out();
     }
 
     @Test
@@ -73,10 +66,10 @@ class LitCommandTest {
 
     @Test
     void infoPrintsPublishedSizes() {
-        String text = stdout(() -> assertEquals(0, Lit.execute("predict", "--model", "DiT-XL/2", "--info")));
+        String text = stdout("predict", "--model", "DiT-XL/2", "--info");
         assertTrue(text.contains("675,129,632"), text);
         assertTrue(text.contains("118.62"), text);
-        String all = stdout(() -> assertEquals(0, Lit.execute("info", "--all")));
+        String all = stdout("info", "--all");
         assertEquals(1 + 24, all.strip().split("\n").length, all);
         assertTrue(all.contains("LiT-XL/2") && all.contains("675,339,296"), all);
     }
@@ -141,8 +134,8 @@ class LitCommandTest {
     @Test
     void inheritCopiesAllButAttentionPrintsTheTableAndRefusesAMisfit() {
         Path teacher = Fixtures.file("dit_tiny.pt"), out = dir.resolve("init.safetensors");
-        String table = stdout(() -> assertEquals(0, Lit.execute(args(new String[] {"inherit", "--model", "LiT-S/2", "--set", "model.input-size=8"},
-                "--teacher", teacher.toString(), "--out", out.toString()))));
+        String table = stdout(args(new String[] {"inherit", "--model", "LiT-S/2", "--set", "model.input-size=8"},
+                "--teacher", teacher.toString(), "--out", out.toString()));
         assertTrue(table.contains("blocks.0.attn.q.weight") && table.matches("(?s).*blocks\\.0\\.attn\\.q\\.weight\\s+fresh\\s+\\[64, 64\\].*"), table);
         assertTrue(table.matches("(?s).*blocks\\.1\\.mlp\\.fc2\\.weight\\s+copied\\s+\\[64, 256\\].*"), table);
         Map<String, INDArray> student = TensorFiles.read(out), dit = TensorFiles.read(teacher);
@@ -167,8 +160,8 @@ class LitCommandTest {
         String[] head = {"inherit", "--model", "LiT-S/2", "--set", "model.input-size=8"};
         String key = "blocks.1.mlp.fc1.weight";
         Path fromEma = dir.resolve("ema.safetensors"), fromModel = dir.resolve("model.safetensors");
-        stdout(() -> assertEquals(0, Lit.execute(args(head, "--teacher", ckpt.toString(), "--out", fromEma.toString()))));
-        stdout(() -> assertEquals(0, Lit.execute(args(head, "--teacher", ckpt.toString(), "--teacher-weights", "model", "--out", fromModel.toString()))));
+        stdout(args(head, "--teacher", ckpt.toString(), "--out", fromEma.toString()));
+        stdout(args(head, "--teacher", ckpt.toString(), "--teacher-weights", "model", "--out", fromModel.toString()));
         assertEquals(doubled.get(key).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), TensorFiles.read(fromEma).get(key));
         assertEquals(dit.get(key).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), TensorFiles.read(fromModel).get(key));
     }

@@ -6,8 +6,6 @@ import org.lit.core.io.Npz;
 import org.lit.data.ImageFixtures;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,19 +37,11 @@ class PreprocessCommandTest {
         Path out = dir.resolve("out/imagenet48.npz");
         Files.createDirectories(out.getParent());
 
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(buf, true));
-        int code;
-        try {
-            code = Lit.execute("preprocess", "--images", dir.resolve("train").toString(), "--resolution", "48", "--out", out.toUri().toString(),
-                    "--threads", "2", "--progress-seconds", "0");
-        } finally {
-            System.setOut(old);
-        }
-        String stdout = buf.toString();
+        LitRun run = LitRun.of("preprocess", "--images", dir.resolve("train").toString(), "--resolution", "48", "--out", out.toUri().toString(),
+                "--threads", "2", "--progress-seconds", "0");
+        String stdout = run.out();
         System.out.print(stdout);
-        assertEquals(0, code);
+        assertEquals(0, run.code());
         assertTrue(stdout.contains("skipped file:" + dir.resolve("train/n01-a/truncated.jpg") + ": truncated JPEG (no EOI marker)"), stdout);
         assertTrue(stdout.contains("n02-b/random-bytes.JPEG: not an image"), stdout);
         assertTrue(stdout.contains("wrote 5 images (48x48) of 2 classes to " + out.toUri() + "; skipped 2 of 7 files"), stdout);
@@ -78,17 +68,9 @@ class PreprocessCommandTest {
 
     @Test
     void missingFolderIsOneClearError() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        System.setErr(new PrintStream(err, true));
-        int code;
-        try {
-            code = Lit.execute("preprocess", "--images", dir.resolve("nope").toString(), "--resolution", "32", "--out", dir.resolve("x.npz").toString());
-        } finally {
-            System.setErr(old);
-        }
-        assertEquals(2, code);
-        assertTrue(err.toString().contains("image folder not found: " + dir.resolve("nope")), err.toString());
+        LitRun run = LitRun.of("preprocess", "--images", dir.resolve("nope").toString(), "--resolution", "32", "--out", dir.resolve("x.npz").toString());
+        assertEquals(2, run.code());
+        assertTrue(run.err().contains("image folder not found: " + dir.resolve("nope")), run.err());
         assertFalse(Files.exists(dir.resolve("x.npz")));
     }
 }

@@ -8,8 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -65,27 +63,15 @@ class VaeCommandTest {
         for (int i = 0; i < cases.length; i++) {
             Path in = dir.resolve(cases[i][1]);
             TensorFiles.write(in, Map.of(cases[i][2], Nd4j.zeros(DataType.FLOAT, shapes[i])));
-            int[] code = new int[1];
-            String c = cases[i][0];
-            String err = stderr(() -> code[0] = Lit.execute("vae", c, "--vae", vae.toString(), "--inputs", in.toString(), "--out", out.toString()));
-            assertEquals(2, code[0], err);
+            LitRun run = LitRun.of("vae", cases[i][0], "--vae", vae.toString(), "--inputs", in.toString(), "--out", out.toString());
+            String err = run.err();
+            assertEquals(2, run.code(), err);
             assertTrue(err.contains(in.toString()) && err.contains(cases[i][3]), err);
             assertEquals(1, err.strip().lines().count(), err);
             assertFalse(Files.exists(out));
         }
-        String err = stderr(() -> assertEquals(2, Lit.execute("vae", "decode", "--vae", dir.toString(), "--inputs", "x.npz", "--out", out.toString())));
-        assertTrue(err.contains(dir.toString()) && err.contains("diffusion_pytorch_model.safetensors"), err);
-    }
-
-    private static String stderr(Runnable body) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true));
-        try {
-            body.run();
-        } finally {
-            System.setErr(old);
-        }
-        return buf.toString();
+        LitRun noWeights = LitRun.of("vae", "decode", "--vae", dir.toString(), "--inputs", "x.npz", "--out", out.toString());
+        assertEquals(2, noWeights.code());
+        assertTrue(noWeights.err().contains(dir.toString()) && noWeights.err().contains("diffusion_pytorch_model.safetensors"), noWeights.err());
     }
 }
