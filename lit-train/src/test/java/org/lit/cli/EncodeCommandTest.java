@@ -51,6 +51,12 @@ class EncodeCommandTest {
         LitRun dtype = LitRun.of("encode", "--images", dir.toString(), "--vae", vae(), "--out", dir.resolve("o").toString(), "--dtype", "float8");
         assertEquals(2, dtype.code());
         assertTrue(dtype.err().contains("float8") && dtype.err().contains("float16"), dtype.err());
+        SyntheticShapes.write(dir.resolve("data"), 1, 32, 0);
+        LitRun huge = LitRun.of("encode", "--images", dir.resolve("data/train").toString(), "--vae", vae(), "--resolution", "32",
+                "--out", dir.resolve("o").toString(), "--shard-mb", "100000");
+        assertEquals(2, huge.code());
+        assertTrue(huge.err().contains("--shard-mb 100000") && huge.err().contains("too large"), huge.err());
+        assertFalse(Files.exists(dir.resolve("o")), "nothing written");
         LitRun missing = LitRun.of("encode", "--images", dir.resolve("nope").toString(), "--vae", vae(), "--out", dir.resolve("o").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("nope"), missing.err());

@@ -52,7 +52,13 @@ public final class EncodeJob {
         }
         // Per image: mean and std, each of the image and its flip, plus the label.
         long bytesPerImage = 2L * 2 * vae.latentChannels() * side * side * o.dtype().bytes() + 8;
-        int perShard = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (long) (o.shardMb() * (1 << 20)) / bytesPerImage));
+        long fit = Math.max(1, (long) (o.shardMb() * (1 << 20)) / bytesPerImage);
+        long floatsPerImage = 2L * vae.latentChannels() * side * side;    // a task holds its shard's mean (and std) as one float array
+        if (fit * floatsPerImage > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--shard-mb " + o.shardMb() + " is too large at " + o.resolution() + "px: a shard holds at most "
+                    + (Integer.MAX_VALUE - 8) / floatsPerImage * bytesPerImage / (1 << 20) + " MB");
+        }
+        int perShard = (int) fit;
         List<ImageNetFolder.Entry> entries = folder.entries();
         List<ShardEncoder.Job> jobs = new ArrayList<>();
         for (int from = 0, i = 0; from < entries.size(); from += perShard, i++) {
