@@ -17,10 +17,15 @@ public final class HadoopFiles {
     private HadoopFiles() {
     }
 
+    /** Whether a URI names a file on this machine (a plain path or file:), which readers open in place. */
+    public static boolean isLocal(String uri) {
+        String scheme = URI.create(uri.replace(" ", "%20")).getScheme();
+        return scheme == null || scheme.equals("file");
+    }
+
     /** The file itself when it is local; otherwise a copy in a temporary folder, keeping its name (readers go by extension). */
     public static java.nio.file.Path local(String uri) {
-        URI u = URI.create(uri.replace(" ", "%20"));
-        if (u.getScheme() == null || u.getScheme().equals("file")) return u.getScheme() == null ? java.nio.file.Path.of(uri) : java.nio.file.Path.of(u);
+        if (isLocal(uri)) return uri.startsWith("file:") ? java.nio.file.Path.of(URI.create(uri.replace(" ", "%20"))) : java.nio.file.Path.of(uri);
         try {
             Path remote = new Path(uri);
             FileSystem fs = remote.getFileSystem(new Configuration());

@@ -7,7 +7,6 @@ import org.lit.core.vae.AutoencoderKL;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 
 /**
@@ -21,8 +20,7 @@ public final class VaeFiles {
     }
 
     public static java.nio.file.Path local(String uri) {
-        URI u = URI.create(uri.replace(" ", "%20"));
-        if (u.getScheme() == null || u.getScheme().equals("file")) return HadoopFiles.local(uri);
+        if (HadoopFiles.isLocal(uri)) return HadoopFiles.local(uri);
         try {
             Path remote = new Path(uri);
             FileSystem fs = remote.getFileSystem(new Configuration());

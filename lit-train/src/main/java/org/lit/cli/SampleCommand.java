@@ -1,5 +1,6 @@
 package org.lit.cli;
 
+import org.lit.core.Chunks;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.io.TensorFiles;
@@ -92,12 +93,7 @@ final class SampleCommand implements Runnable {
 
     /** Latents to images, a few at a time (a 256px decode holds large activations). */
     private INDArray decode(INDArray latents) {
-        AutoencoderKL decoder = AutoencoderKL.load(VaeFiles.local(vae));
-        List<INDArray> parts = new java.util.ArrayList<>();
-        for (long i = 0; i < latents.size(0); i += 4) {
-            parts.add(decoder.decode(latents.get(NDArrayIndex.interval(i, Math.min(latents.size(0), i + 4))).dup()));
-        }
-        return Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        return Chunks.apply(latents, 4, AutoencoderKL.load(VaeFiles.local(vae))::decode);
     }
 
     private INDArray startNoise(ModelConfig c, int n) {

@@ -1,25 +1,21 @@
 package org.lit.cli;
 
+import org.lit.core.Chunks;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.vae.AutoencoderKL;
 import org.lit.core.vae.Posterior;
 import org.lit.data.VaeFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** The SD VAE on arrays in .npz files: `lit vae encode` and `lit vae decode`. */
 @Command(name = "vae", mixinStandardHelpOptions = true, subcommands = {VaeCommand.Encode.class, VaeCommand.Decode.class},
@@ -62,17 +58,6 @@ final class VaeCommand implements Runnable {
         }
 
         /** f over chunks of `batch` samples; each output array concatenated over the chunks. */
-        Map<String, INDArray> batched(INDArray x, Function<INDArray, Map<String, INDArray>> f) {
-            Map<String, List<INDArray>> parts = new LinkedHashMap<>();
-            for (long start = 0; start < x.size(0); start += batch) {
-                INDArray chunk = x.get(NDArrayIndex.interval(start, Math.min(start + batch, x.size(0)))).dup('c');
-                f.apply(chunk).forEach((k, v) -> parts.computeIfAbsent(k, key -> new ArrayList<>()).add(v));
-            }
-            Map<String, INDArray> out = new LinkedHashMap<>();
-            parts.forEach((k, v) -> out.put(k, v.size() == 1 ? v.get(0) : Nd4j.concat(0, v.toArray(new INDArray[0]))));
-            return out;
-        }
-
         /**
          * Loads the VAE, reads the input array (image or latent shaped for this VAE), runs f over
          * chunks of `batch` and writes what it returns.
@@ -80,7 +65,7 @@ final class VaeCommand implements Runnable {
         void run(String array, boolean images, java.util.function.BiFunction<AutoencoderKL, INDArray, Map<String, INDArray>> f) {
             AutoencoderKL vae = AutoencoderKL.load(VaeFiles.local(this.vae));
             INDArray x = images ? read(array, vae.config().inChannels(), vae.config().downsampleFactor()) : read(array, vae.config().latentChannels(), 1);
-            write(batched(x, chunk -> f.apply(vae, chunk)));
+            write(Chunks.map(x, batch, chunk -> f.apply(vae, chunk)));
         }
 
         void write(Map<String, INDArray> arrays) {

@@ -1,5 +1,6 @@
 package org.lit.train.data;
 
+import org.lit.core.Chunks;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.vae.AutoencoderKL;
 import org.lit.data.VaeFiles;
@@ -117,7 +118,7 @@ final class LatentShardData implements TrainingData {
 
     @Override
     public INDArray pixels(INDArray samples) {
-        return vae.decode(samples);
+        return Chunks.apply(samples, 4, vae::decode);        // the grid's 64 samples at once would need gigabytes at 256px
     }
 
     @Override
