@@ -2,6 +2,8 @@ package org.lit.train;
 
 import java.util.SplittableRandom;
 
+import static org.lit.core.Seeds.mix;
+
 /**
  * Everything random about one training sample, drawn from (seed, step, index in the global batch)
  * alone: the same draws whatever the worker count, and the same after a resume.
@@ -41,12 +43,5 @@ public record SampleDraws(int timestep, boolean dropLabel, boolean flip, float[]
             order[j] = tmp;
         }
         return order;
-    }
-
-    static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

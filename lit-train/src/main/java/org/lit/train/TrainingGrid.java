@@ -2,6 +2,8 @@ package org.lit.train;
 
 import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
+import org.lit.core.diffusion.Sampler;
+import org.lit.core.image.SampleGrid;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.train.data.TrainingData;
 import org.nd4j.linalg.api.buffer.DataType;

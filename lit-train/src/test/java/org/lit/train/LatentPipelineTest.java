@@ -1,5 +1,6 @@
 package org.lit.train;
 
+import org.lit.core.image.SampleGrid;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;

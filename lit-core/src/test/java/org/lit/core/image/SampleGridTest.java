@@ -1,4 +1,4 @@
-package org.lit.train;
+package org.lit.core.image;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

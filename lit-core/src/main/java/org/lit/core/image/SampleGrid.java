@@ -1,4 +1,4 @@
-package org.lit.train;
+package org.lit.core.image;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
