@@ -1,26 +1,20 @@
 package org.lit.data;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.lit.core.io.Npy;
+import org.lit.core.io.NpzWriter;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * ADM's image batch file, as {@code np.savez(out, arr_0=images, labels=labels)}: {@code arr_0} uint8
@@ -57,61 +51,28 @@ public final class ImageBatchNpz implements Closeable {
     /** Writes the batch to uri (a Hadoop URI or a local path), replacing any file there. */
     public void write(String uri, Configuration conf) throws IOException {
         spoolOut.flush();
-        byte[] imagesHeader = Npy.header(DataType.UBYTE, count, resolution, resolution, 3);
-        ByteBuffer labelBytes = ByteBuffer.allocate(count * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < count; i++) labelBytes.putLong(labels[i]);
-        byte[] labelsNpy = concat(Npy.header(DataType.LONG, count), labelBytes.array());
-
         Path target = ImageNetFolder.path(uri);
-        FileSystem fs = target.getFileSystem(conf);
-        if (fs instanceof LocalFileSystem local) fs = local.getRawFileSystem(); // no .crc files beside a local output
-        Path partial = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".partial");
-        try (FSDataOutputStream raw = fs.create(partial, true); ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 20))) {
-            long dataLength = Files.size(spool);
-            zip.putNextEntry(stored("arr_0.npy", imagesHeader.length + dataLength, crc(imagesHeader, spool)));
-            zip.write(imagesHeader);
-            try (InputStream in = Files.newInputStream(spool)) {
-                in.transferTo(zip);
+        FileSystem fs = HadoopFiles.fileSystem(target, conf);
+        HadoopFiles.writeReplacing(fs, target, raw -> {
+            try (NpzWriter npz = new NpzWriter(new BufferedOutputStream(raw, 1 << 20))) {
+                try (OutputStream images = npz.begin("arr_0", DataType.UBYTE, new long[] {count, resolution, resolution, 3}, crc(spool));
+                     InputStream in = Files.newInputStream(spool)) {
+                    in.transferTo(images);
+                }
+                npz.add("labels", Nd4j.createFromArray(Arrays.copyOf(labels, count)));
             }
-            zip.closeEntry();
-            zip.putNextEntry(stored("labels.npy", labelsNpy.length, crc(labelsNpy, null)));
-            zip.write(labelsNpy);
-            zip.closeEntry();
-        } catch (IOException | RuntimeException e) {
-            fs.delete(partial, false);
-            throw e;
-        }
-        if (fs.exists(target)) fs.delete(target, false);
-        if (!fs.rename(partial, target)) throw new IOException("cannot rename " + partial + " to " + target);
+            return null;
+        });
     }
 
-    /** A STORED zip entry (np.savez's kind): sizes and CRC must be known before its data. */
-    private static ZipEntry stored(String name, long size, long crc) {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(size);
-        e.setCompressedSize(size);
-        e.setCrc(crc);
-        return e;
-    }
-
-    /** CRC-32 of head followed by the file's bytes (if any). */
-    private static long crc(byte[] head, java.nio.file.Path file) throws IOException {
+    /** CRC-32 of the spooled images. */
+    private static long crc(java.nio.file.Path file) throws IOException {
         CRC32 crc = new CRC32();
-        crc.update(head);
-        if (file != null) {
-            byte[] buf = new byte[1 << 20];
-            try (InputStream in = Files.newInputStream(file)) {
-                for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
-            }
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
         }
         return crc.getValue();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Override

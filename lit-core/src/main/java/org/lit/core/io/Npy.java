@@ -24,38 +24,68 @@ public final class Npy {
     }
 
     public static INDArray read(byte[] bytes, String source) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) throw new TensorFileException(source, "not an .npy array (bad magic)");
-        int major = bytes[6];
-        b.position(8);
-        int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
-        if (b.position() + headerLen > bytes.length) throw new TensorFileException(source, "truncated .npy header");
-        String header = new String(bytes, b.position(), headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        b.position(b.position() + headerLen);
-        String descr = null, fortran = null, shapeText = null;
-        Matcher m = FIELD.matcher(header);
-        while (m.find()) {
-            switch (m.group(1)) {
-                case "descr" -> descr = m.group(2).replace("'", "");
-                case "fortran_order" -> fortran = m.group(2);
-                default -> shapeText = m.group(2);
-            }
-        }
-        if (descr == null || fortran == null || shapeText == null) throw new TensorFileException(source, "malformed .npy header: " + header.trim());
-        DataType t = DESCR.get(descr);
-        if (t == null) throw new TensorFileException(source, "unsupported dtype '" + descr + "'; supported: " + DESCR.keySet());
-        long[] shape = Arrays.stream(shapeText.replaceAll("[()\\s]", "").split(",")).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
-        long need = DTypes.count(shape) * DTypes.size(t);
+        Header h = Header.read(new java.io.ByteArrayInputStream(bytes), source);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).position(h.length());
+        long need = DTypes.count(h.shape()) * DTypes.size(h.type());
         if (bytes.length - b.position() < need) {
             throw new TensorFileException(source, "truncated: " + need + " data bytes expected, " + (bytes.length - b.position()) + " present");
         }
-        boolean f = fortran.equals("True");
-        if (!f || shape.length < 2) return DTypes.decode(b, t, shape);
+        long[] shape = h.shape();
+        if (!h.fortran() || shape.length < 2) return DTypes.decode(b, h.type(), shape);
         long[] reversed = new long[shape.length];
         for (int i = 0; i < shape.length; i++) reversed[i] = shape[shape.length - 1 - i];
         int[] axes = new int[shape.length];
         for (int i = 0; i < shape.length; i++) axes[i] = shape.length - 1 - i;
-        return DTypes.decode(b, t, reversed).permute(axes).dup('c');
+        return DTypes.decode(b, h.type(), reversed).permute(axes).dup('c');
+    }
+
+    /** An .npy header: the element type, the shape, the order, and its own length in bytes (where the data starts). */
+    public record Header(DataType type, long[] shape, boolean fortran, int length) {
+        /** Reads the header from the start of a stream, leaving the stream at the first data byte. */
+        public static Header read(java.io.InputStream in, String source) {
+            try {
+                byte[] head = in.readNBytes(10);
+                if (head.length < 10 || !Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) throw new TensorFileException(source, "not an .npy array (bad magic)");
+                int major = head[6];
+                ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+                int headerLen;
+                int start = 10;
+                if (major == 1) {
+                    headerLen = Short.toUnsignedInt(b.getShort(8));
+                } else {
+                    byte[] more = in.readNBytes(2);
+                    if (more.length < 2) throw new TensorFileException(source, "truncated .npy header");
+                    headerLen = ByteBuffer.wrap(new byte[] {head[8], head[9], more[0], more[1]}).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                    start = 12;
+                }
+                byte[] text = in.readNBytes(headerLen);
+                if (text.length < headerLen) throw new TensorFileException(source, "truncated .npy header");
+                String header = new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+                String descr = null, fortran = null, shapeText = null;
+                Matcher m = FIELD.matcher(header);
+                while (m.find()) {
+                    switch (m.group(1)) {
+                        case "descr" -> descr = m.group(2).replace("'", "");
+                        case "fortran_order" -> fortran = m.group(2);
+                        default -> shapeText = m.group(2);
+                    }
+                }
+                if (descr == null || fortran == null || shapeText == null) throw new TensorFileException(source, "malformed .npy header: " + header.trim());
+                DataType t = DESCR.get(descr);
+                if (t == null) throw new TensorFileException(source, "unsupported dtype '" + descr + "'; supported: " + DESCR.keySet());
+                long[] shape = Arrays.stream(shapeText.replaceAll("[()\\s]", "").split(",")).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+                return new Header(t, shape, fortran.equals("True"), start + headerLen);
+            } catch (java.io.IOException e) {
+                throw new TensorFileException(source, "cannot read .npy header: " + e.getMessage(), e);
+            }
+        }
+
+        /** Bytes of one row (the array's first axis), and the whole array's data. */
+        public long rowBytes() {
+            long n = DTypes.size(type);
+            for (int i = 1; i < shape.length; i++) n *= shape[i];
+            return n;
+        }
     }
 
     public static byte[] write(INDArray a) {
