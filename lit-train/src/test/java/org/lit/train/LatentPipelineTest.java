@@ -108,10 +108,10 @@ class LatentPipelineTest {
 
         hdfs.put(out + "/.shard-00003.safetensors.4d1c.tmp", new byte[100]);    // what a task killed mid-write leaves
         EncodeJob.Report r;
-        try (CapturedLog progress = new CapturedLog("org.lit.data.encode.EncodeProgress", Level.INFO)) {
+        try (CapturedLog progress = new CapturedLog("org.lit.data.JobProgress", Level.INFO)) {
             r = EncodeJob.run(local2(), encode(out, -1));
             // The driver's line counts the images of shards found complete too: all 10 listed files.
-            assertTrue(progress.messages().stream().anyMatch(m -> m.matches("encode: 10/10 images \\(100\\.0%\\)  [0-9.]+ img/s  ETA 0m00s")),
+            assertTrue(progress.messages().stream().anyMatch(m -> m.matches("encode: 10/10 images \\(100\\.0%\\)  [0-9.]+ images/s  ETA 0m00s")),
                     progress.messages().toString());
         }
         assertEquals(5, r.shards());

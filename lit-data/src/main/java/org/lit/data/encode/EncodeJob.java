@@ -11,6 +11,8 @@ import org.lit.core.vae.AutoencoderKL;
 import org.lit.core.vae.VaeConfig;
 import org.lit.data.HadoopFiles;
 import org.lit.data.ImageNetFolder;
+import org.lit.data.JobManifest;
+import org.lit.data.JobProgress;
 import org.lit.data.SkippedFile;
 import org.lit.data.SparkJobs;
 import org.lit.data.VaeFiles;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -71,7 +75,7 @@ public final class EncodeJob {
             try (java.io.InputStream in = java.nio.file.Files.newInputStream(AutoencoderKL.weightsFile(vaeFile))) {
                 vaeSha256 = Sha256.of(in);
             }
-            EncodeManifest.claim(fs, out, o, vaeSha256, perShard, entries.size());
+            claim(fs, out, o, vaeSha256, perShard, entries.size());
             LOG.info("encode: {} images of {} classes from {} into {} shard(s) of up to {} images at {}px -> {}", entries.size(), folder.classes().size(),
                     o.images(), jobs.size(), perShard, o.resolution(), o.out());
             List<ShardEncoder.Outcome> outcomes = encodeAll(base, o, jobs, entries.size());
@@ -88,6 +92,21 @@ public final class EncodeJob {
         }
     }
 
+    /**
+     * {@code <out>/encode.json}: shards may be reused only by the same job (same images, crop, VAE
+     * weights, dtype and cut).
+     */
+    private static void claim(FileSystem fs, Path out, EncodeOptions o, String vaeSha256, int perShard, int images) throws IOException {
+        Map<String, Object> now = new LinkedHashMap<>();
+        now.put("images", o.images());
+        now.put("image_count", images);
+        now.put("resolution", o.resolution());
+        now.put("vae_sha256", vaeSha256);
+        now.put("dtype", o.dtype().jsonName());
+        now.put("images_per_shard", perShard);
+        JobManifest.claim(fs, new Path(out, "encode.json"), now, "encode job");
+    }
+
     /** Temporary files of tasks killed mid-write (hidden names, never a shard): the set is whole without them. */
     private static void removeLeftovers(FileSystem fs, Path out) throws IOException {
         for (var f : fs.listStatus(out, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
@@ -102,7 +121,7 @@ public final class EncodeJob {
             LongAccumulator progress = sc.sc().longAccumulator("images encoded");
             // When one task fails for good, the others are told to stop (they write nothing more).
             sc.setJobGroup("lit-encode", "lit encode " + o.out(), true);
-            try (EncodeProgress line = new EncodeProgress(progress.id(), images, 10)) {
+            try (JobProgress line = new JobProgress("encode", "images", progress.id(), images, 10)) {
                 sc.sc().addSparkListener(line);
                 // One partition per shard: a task is the unit Spark retries, and the unit a re-run skips.
                 List<ShardEncoder.Outcome> outcomes = sc.parallelize(jobs, Math.max(1, jobs.size())).map(job -> ShardEncoder.run(job, o, progress)).collect();

@@ -1,4 +1,4 @@
-package org.lit.data.encode;
+package org.lit.data;
 
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.lit.core.Durations;
@@ -18,31 +18,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The driver's progress line of the encode job: images encoded, images/s and ETA. Running tasks
- * report their count through an accumulator that executors send with every heartbeat, so the line
- * moves while a shard of thousands of images is still being written, not only when it ends.
+ * The driver's progress line of a Spark job over many items: items done, items/s and ETA. Running
+ * tasks report their count through an accumulator that executors send with every heartbeat, so the
+ * line moves while a task of thousands of items is still running, not only when it ends.
  */
-final class EncodeProgress extends SparkListener implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EncodeProgress.class);
+public final class JobProgress extends SparkListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobProgress.class);
 
+    private final String what;
+    private final String unit;
     private final long accumulator;
     private final long total;
     private final long start = System.nanoTime();
     private final Map<Long, Long> running = new ConcurrentHashMap<>();
     private final AtomicLong finished = new AtomicLong();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lit-encode-progress");
+        Thread t = new Thread(r, "lit-progress");
         t.setDaemon(true);
         return t;
     });
 
-    EncodeProgress(long accumulator, long total, long everySeconds) {
+    /** A line "what: done/total unit (%)  rate unit/s  ETA" every everySeconds, counting accumulator's updates. */
+    public JobProgress(String what, String unit, long accumulator, long total, long everySeconds) {
+        this.what = what;
+        this.unit = unit;
         this.accumulator = accumulator;
         this.total = total;
         ticker.scheduleAtFixedRate(this::report, everySeconds, everySeconds, TimeUnit.SECONDS);
     }
 
-    long done() {
+    public long done() {
         return finished.get() + running.values().stream().mapToLong(Long::longValue).sum();
     }
 
@@ -67,12 +72,12 @@ final class EncodeProgress extends SparkListener implements AutoCloseable {
         return java.util.OptionalLong.empty();
     }
 
-    void report() {
+    public void report() {
         long done = done();
         double seconds = (System.nanoTime() - start) / 1e9;
         double rate = done / Math.max(seconds, 1e-9);
         String eta = Durations.format((total - done) / rate);
-        LOG.info(String.format("encode: %d/%d images (%.1f%%)  %.1f img/s  ETA %s", done, total, 100.0 * done / Math.max(1, total), rate, eta));
+        LOG.info(String.format("%s: %d/%d %s (%.1f%%)  %.2f %s/s  ETA %s", what, done, total, unit, 100.0 * done / Math.max(1, total), rate, unit, eta));
     }
 
     @Override
