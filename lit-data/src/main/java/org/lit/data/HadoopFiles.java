@@ -1,9 +1,11 @@
 package org.lit.data;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.lit.core.io.RandomAccessSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,6 +48,36 @@ public final class HadoopFiles {
     public static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
         return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+    }
+
+    /** A file on any Hadoop FileSystem read by positioned reads (the streaming .npz reader's input). */
+    public static RandomAccessSource source(String uri) throws IOException {
+        Path path = new Path(uri);
+        FileSystem fs = fileSystem(path, new Configuration());
+        long length = fs.getFileStatus(path).getLen();
+        FSDataInputStream in = fs.open(path);
+        return new RandomAccessSource() {
+            @Override
+            public long length() {
+                return length;
+            }
+
+            @Override
+            public void readFully(long pos, byte[] buf, int off, int len) throws IOException {
+                if (pos + len > length) throw new java.io.EOFException(uri + ": ends before byte " + (pos + len));
+                in.readFully(pos, buf, off, len);
+            }
+
+            @Override
+            public String name() {
+                return uri;
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        };
     }
 
     /** What writes a file's contents; returns what it learnt on the way (e.g. a checksum). */

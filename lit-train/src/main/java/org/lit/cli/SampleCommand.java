@@ -3,10 +3,15 @@ package org.lit.cli;
 import org.lit.core.Chunks;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
+import org.lit.core.io.DTypes;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.core.vae.AutoencoderKL;
 import org.lit.data.VaeFiles;
+import org.lit.eval.sample.ModelWeights;
+import org.lit.eval.sample.SampleJob;
+import org.lit.eval.sample.SampleOptions;
+import org.apache.spark.SparkConf;
 import org.lit.core.image.SampleGrid;
 import org.lit.core.diffusion.Sampler;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,17 +31,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** lit sample: any weights, DDPM or DDIM, optional guidance, reproducible from given noise. */
+/**
+ * lit sample: any weights, DDPM or DDIM, optional guidance. With --labels, the given samples here
+ * (reproducible from given noise); with --num, a sample set for FID as a Spark job (SampleJob).
+ */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Sample images (or raw model-space arrays) from a checkpoint.")
 final class SampleCommand implements Runnable {
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--weights", required = true, description = "weights file, or a checkpoint folder (its ema.safetensors is used)")
-    Path weights;
+    @Option(names = "--weights", required = true, description = "weights file, or a checkpoint folder (its ema.safetensors is used), any Hadoop URI")
+    String weights;
 
-    @Option(names = "--labels", required = true, split = ",", description = "class labels, one sample each: 0,1,2,3")
+    @Option(names = "--labels", split = ",", description = "class labels, one sample each: 0,1,2,3 (or --num)")
     List<Integer> labels;
+
+    @Option(names = "--num", description = "a sample set of N, as a Spark job: classes and noise of sample i from (seed, i); --out URI.npz (ADM's sample batch) and a grid")
+    Long num;
+
+    @Option(names = "--batch", defaultValue = "32", description = "with --num: samples a task draws at once (default: ${DEFAULT-VALUE}, sample_ddp.py's per-process batch)")
+    int batch;
+
+    @Option(names = "--part-size", defaultValue = "1000", description = "with --num: samples per part, the unit a task makes and a re-run skips (default: ${DEFAULT-VALUE})")
+    int partSize;
+
+    @Option(names = "--master", description = "with --num: Spark master, e.g. local[2] (default: what spark-submit gives, else local[cores])")
+    String master;
+
+    @Option(names = "--fault-kill-part", hidden = true, defaultValue = "-1", description = "tests: this part's task dies on its first attempt")
+    int killPart;
 
     @Option(names = "--noise", description = ".npz with array `noise` (N, C, H, W): start from it instead of seeded noise")
     Path noise;
@@ -62,13 +85,22 @@ final class SampleCommand implements Runnable {
     @Option(names = "--vae", description = "VAE weights (file or diffusers folder, any Hadoop URI) that decode a latent model's samples to images")
     String vae;
 
-    @Option(names = "--out", required = true, description = "a folder (PNG grid and one PNG per sample) or an .npz")
-    Path out;
+    @Option(names = "--out", required = true, description = "a folder (PNG grid and one PNG per sample) or an .npz; with --num an .npz, any Hadoop URI")
+    String outUri;
+
+    private Path out;
 
     @Override
     public void run() {
         ModelConfig config = options.modelConfig();
         if (!sampler.equals("ddpm") && !sampler.equals("ddim")) throw new IllegalArgumentException("--sampler must be ddpm or ddim, got '" + sampler + "'");
+        if ((num == null) == (labels == null)) throw new IllegalArgumentException("give either --labels (these samples, here) or --num N (a sample set, as a Spark job)");
+        if (num != null) {
+            if (noise != null || raw) throw new IllegalArgumentException("--noise and --raw go with --labels; --num draws its own noise and writes images");
+            sampleSet(config);
+            return;
+        }
+        out = Path.of(outUri);
         boolean npz = out.getFileName().toString().endsWith(".npz");
         if (raw && !npz) throw new IllegalArgumentException("--raw writes an .npz; got --out " + out);
         if (!raw && config.inChannels() != 3 && vae == null) {
@@ -76,8 +108,7 @@ final class SampleCommand implements Runnable {
         }
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
         DiffusionTransformer model = new DiffusionTransformer(config, DataType.FLOAT);
-        Path file = Files.isDirectory(weights) ? weights.resolve("ema.safetensors") : weights;
-        model.parameters().load(TensorFiles.read(file), file.toString());
+        model.parameters().load(TensorFiles.read(ModelWeights.local(weights)), weights);
         INDArray z = noise == null ? Sampler.noise(seed, y.length, config) : startNoise(config, y.length);
         GaussianDiffusion d = GaussianDiffusion.respaced(String.valueOf(steps));
         long start = System.nanoTime();
@@ -89,6 +120,22 @@ final class SampleCommand implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    private void sampleSet(ModelConfig config) {
+        SampleOptions o = new SampleOptions(weights, config, vae, num, sampler.equals("ddpm"), steps, cfgScale, clipDenoised, seed, batch, partSize, outUri, killPart);
+        SparkConf spark = new SparkConf();
+        if (master != null) spark.setMaster(master);
+        SampleJob.Report r;
+        try {
+            r = SampleJob.run(spark, o);
+        } catch (IllegalArgumentException e) {
+            throw e;                                    // bad input found before any task ran: already the user's message
+        } catch (Exception e) {
+            throw Lit.jobFailed("sample", e, " (run the same command again: finished parts are kept)");
+        }
+        System.out.printf("%d samples in %d part(s) (%d sampled by this run), %.1f s (%.2f samples/s): %s, grid %s%n",
+                r.samples(), r.parts(), r.sampled(), r.seconds(), r.samples() / r.seconds(), r.npz(), r.grid());
     }
 
     /** Latents to images, a few at a time (a 256px decode holds large activations). */
@@ -113,10 +160,8 @@ final class SampleCommand implements Runnable {
             TensorFiles.write(out, arrays);
         } else if (npz) {
             // ADM's sample batch: arr_0, uint8 (N, H, W, 3)
-            float[] v = samples.castTo(DataType.FLOAT).dup('c').data().asFloat();
-            int[] q = new int[v.length];
-            for (int i = 0; i < v.length; i++) q[i] = SampleGrid.quantize(v[i]);
-            arrays.put("arr_0", Nd4j.createFromArray(q).reshape('c', samples.shape()).permute(0, 2, 3, 1).dup('c').castTo(DataType.UBYTE));
+            long[] nhwc = {samples.size(0), samples.size(2), samples.size(3), 3};
+            arrays.put("arr_0", DTypes.decode(java.nio.ByteBuffer.wrap(SampleGrid.toUint8Nhwc(samples)), DataType.UBYTE, nhwc));
             TensorFiles.write(out, arrays);
         } else {
             Files.createDirectories(out);

@@ -13,7 +13,7 @@ public record ModelConfig(
         int numClasses,
         double classDropout,
         boolean learnSigma,
-        AttentionConfig attention) {
+        AttentionConfig attention) implements java.io.Serializable {
 
     public int outChannels() {
         return learnSigma ? 2 * inChannels : inChannels;

@@ -17,6 +17,7 @@ import java.util.zip.ZipOutputStream;
  * header carries it), e.g. combined from the CRCs of the parts it is assembled from.
  */
 public final class NpzWriter implements Closeable {
+    private static final java.time.LocalDateTime DOS_EPOCH = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
     private final ZipOutputStream zip;
 
     public NpzWriter(OutputStream out) {
@@ -63,6 +64,7 @@ public final class NpzWriter implements Closeable {
         e.setSize(size);
         e.setCompressedSize(size);
         e.setCrc(crc);
+        e.setTimeLocal(DOS_EPOCH);                      // not the clock: the same arrays give the same bytes
         return e;
     }
 

@@ -15,9 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SampleGridTest {
     @Test
     void quantisesAsTheReferenceAndEnlargesSmallTilesByWholeFactors() throws Exception {
-        assertEquals(255, SampleGrid.quantize(1.0));
-        assertEquals(0, SampleGrid.quantize(-1.0));
-        assertEquals(128, SampleGrid.quantize(0.0));                 // trunc(128.0)
+        assertEquals(255, SampleGrid.quantize(1.0f));
+        assertEquals(0, SampleGrid.quantize(-1.0f));
+        assertEquals(128, SampleGrid.quantize(0.0f));                // trunc(128.0)
+        // torch.clamp(127.5 * x + 128.0, 0, 255).to(torch.uint8) on these float32 values gives 251, 196, 197
+        // (torch 1.13); the same formula in double gives 250, 195, 196.
+        assertEquals(251, SampleGrid.quantize(Float.intBitsToFloat(1064761078)));
+        assertEquals(196, SampleGrid.quantize(Float.intBitsToFloat(1057523848)));
+        assertEquals(197, SampleGrid.quantize(Float.intBitsToFloat(1057655434)));
         INDArray images = Nd4j.zeros(DataType.FLOAT, 3, 3, 16, 16);  // 16 px tiles: x4 to 64
         images.putScalar(new long[] {1, 0, 2, 5}, 1.0);             // sample 1, red, row 2, column 5
         ByteArrayOutputStream png = new ByteArrayOutputStream();
