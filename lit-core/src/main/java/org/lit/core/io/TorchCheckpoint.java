@@ -78,6 +78,11 @@ public final class TorchCheckpoint {
         }
     }
 
+    /** Whether a file starting with these bytes is a torch.save file, zip or legacy. */
+    public static boolean recognizes(byte[] head) {
+        return isZip(head) || isLegacy(head);
+    }
+
     private static boolean isZip(byte[] head) {
         return head.length >= 2 && head[0] == 'P' && head[1] == 'K';
     }
