@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Named tensors by file extension: .safetensors, .pt/.pth/.ckpt and .bin (torch.save zip files, as diffusers'
- * diffusion_pytorch_model.bin), .npz, .npy (as the single tensor "arr_0").
+ * Named tensors by file extension: .safetensors, .pt/.pth/.ckpt and .bin (torch.save files, zip or the
+ * pre-1.6 legacy format, as diffusers' diffusion_pytorch_model.bin), .npz, .npy (as the single tensor "arr_0").
  */
 public final class TensorFiles {
     private TensorFiles() {

@@ -6,15 +6,18 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -22,9 +25,11 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * PyTorch's zip checkpoints (torch.save since 1.6): {@code <name>/data.pkl} holds the object tree,
- * {@code <name>/data/<key>} the raw storages. Reads bare state dicts (the official DiT-XL-2-*.pt) and
- * DiT train.py's {"model", "ema", "opt", "args"}; writes files that torch.load reads back.
+ * Files written by torch.save, told apart by their first bytes: the zip format of PyTorch 1.6 and later
+ * ({@code <name>/data.pkl} holds the object tree, {@code <name>/data/<key>} the raw storages) and the
+ * older {@link LegacyTorchFile} format (pytorch-fid's Inception weights). Reads bare state dicts (the
+ * official DiT-XL-2-*.pt) and DiT train.py's {"model", "ema", "opt", "args"}; writes zip files that
+ * torch.load reads back.
  */
 public final class TorchCheckpoint {
     private static final Map<String, DataType> STORAGES = Map.of(
@@ -38,26 +43,81 @@ public final class TorchCheckpoint {
     /** The whole object tree: maps, lists, strings, numbers, INDArrays, and opaque Python objects. */
     public static Object read(Path path) {
         String source = path.toString();
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(2);
+        } catch (IOException e) {
+            throw new TensorFileException(source, "cannot read: " + e.getMessage(), e);
+        }
+        if (isZip(head)) return readZip(path, source);
+        if (!isLegacy(head)) throw notTorch(source, head);
+        try {
+            if (Files.size(path) > Integer.MAX_VALUE - 8) throw new TensorFileException(source, "legacy torch.save files over 2 GB are not supported");
+            return LegacyTorchFile.read(Files.readAllBytes(path), source);
+        } catch (IOException e) {
+            throw new TensorFileException(source, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As read(path), from the file's bytes (a stream that is not a local file). A zip checkpoint goes
+     * through a temporary file: torch's zip entries carry data descriptors, which only ZipFile reads.
+     */
+    public static Object read(byte[] content, String source) {
+        if (isLegacy(content)) return LegacyTorchFile.read(content, source);
+        if (!isZip(content)) throw notTorch(source, content);
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("torch-checkpoint-", ".pt");
+            Files.write(tmp, content);
+            return readZip(tmp, source);
+        } catch (IOException e) {
+            throw new TensorFileException(source, "cannot spool to a temporary file: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** Whether a file starting with these bytes is a torch.save file, zip or legacy. */
+    public static boolean recognizes(byte[] head) {
+        return isZip(head) || isLegacy(head);
+    }
+
+    private static boolean isZip(byte[] head) {
+        return head.length >= 2 && head[0] == 'P' && head[1] == 'K';
+    }
+
+    /** Every legacy file starts with the pickled magic number, whose first opcode is PROTO. */
+    private static boolean isLegacy(byte[] head) {
+        return head.length >= 2 && head[0] == (byte) 0x80;
+    }
+
+    private static TensorFileException notTorch(String source, byte[] head) {
+        String first = head.length < 2 ? "fewer than 2 bytes" : String.format("starts with 0x%02x 0x%02x", head[0], head[1]);
+        return new TensorFileException(source, "not a torch.save file (" + first + "; expected a zip checkpoint 'PK' or a legacy pickle 0x80)");
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp == null) return;
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // a leftover in the temp directory is harmless
+        }
+    }
+
+    private static Object readZip(Path path, String source) {
         try (ZipFile zip = new ZipFile(path.toFile())) {
             ZipEntry pkl = zip.stream().filter(e -> e.getName().endsWith("/data.pkl") || e.getName().equals("data.pkl")).findFirst()
-                    .orElseThrow(() -> new TensorFileException(source, "not a PyTorch zip checkpoint (no data.pkl); legacy (pre-1.6) .pt files are not supported"));
+                    .orElseThrow(() -> new TensorFileException(source, "not a PyTorch zip checkpoint (no data.pkl)"));
             String prefix = pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
             Map<String, ByteBuffer> storages = new HashMap<>();
-            Unpickler.Reducer reducer = (callable, args) -> switch (callable.qualified()) {
-                case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> rebuildTensor(args);
-                case "torch._utils._rebuild_parameter" -> args.get(0);
-                case "collections.OrderedDict" -> new LinkedHashMap<>();
-                default -> null;
-            };
             Unpickler u = new Unpickler(zip.getInputStream(pkl).readAllBytes(), pid -> {
                 // ('storage', storage_type, key, location, numel)
-                Unpickler.Global type = (Unpickler.Global) pid.get(1);
-                String key = (String) pid.get(2);
-                DataType dtype = STORAGES.get(type.name());
-                if (dtype == null) throw new TensorFileException(source, "unsupported storage type " + type.qualified());
-                ByteBuffer bytes = storages.computeIfAbsent(key, k -> entry(zip, prefix + "data/" + k, source));
+                DataType dtype = storageType(pid, source);
+                ByteBuffer bytes = storages.computeIfAbsent((String) pid.get(2), k -> entry(zip, prefix + "data/" + k, source));
                 return new Storage(bytes, dtype);
-            }, reducer);
+            }, reducer(TorchCheckpoint::rebuildTensor));
             return u.load();
         } catch (ZipException e) {
             throw new TensorFileException(source, "corrupt or truncated checkpoint (" + e.getMessage() + ")", e);
@@ -70,17 +130,46 @@ public final class TorchCheckpoint {
     }
 
     /**
+     * The callables a torch.save pickle calls: tensor rebuilds (given to the caller, which knows where
+     * the storages are), parameters (their tensor), OrderedDict; anything else stays an opaque object.
+     */
+    static Unpickler.Reducer reducer(Function<List<Object>, Object> rebuildTensor) {
+        return (callable, args) -> switch (callable.qualified()) {
+            case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> rebuildTensor.apply(args);
+            case "torch._utils._rebuild_parameter" -> args.get(0);
+            case "collections.OrderedDict" -> new LinkedHashMap<>();
+            default -> null;
+        };
+    }
+
+    /** The element type of a persistent id ('storage', torch.FloatStorage, key, location, numel, ...). */
+    static DataType storageType(List<Object> pid, String source) {
+        Unpickler.Global type = (Unpickler.Global) pid.get(1);
+        DataType dtype = STORAGES.get(type.name());
+        if (dtype == null) throw new TensorFileException(source, "unsupported storage type " + type.qualified());
+        return dtype;
+    }
+
+    /**
      * The weights in a checkpoint: a bare state dict as is; from a train.py checkpoint the {@code ema}
      * entry (what DiT's find_model loads), or {@code model} when asked.
      */
     public static Map<String, INDArray> readStateDict(Path path, String entry) {
-        Object root = read(path);
+        return stateDict(read(path), entry, path.toString());
+    }
+
+    /** As readStateDict(path, entry), from the file's bytes. */
+    public static Map<String, INDArray> readStateDict(byte[] content, String source, String entry) {
+        return stateDict(read(content, source), entry, source);
+    }
+
+    private static Map<String, INDArray> stateDict(Object root, String entry, String source) {
         if (root instanceof Map<?, ?> m && (m.containsKey("ema") || m.containsKey("model"))) {
             String pick = entry != null ? entry : m.containsKey("ema") ? "ema" : "model";
-            if (!m.containsKey(pick)) throw new TensorFileException(path.toString(), "no '" + pick + "' entry; present: " + m.keySet());
+            if (!m.containsKey(pick)) throw new TensorFileException(source, "no '" + pick + "' entry; present: " + m.keySet());
             root = m.get(pick);
         }
-        return tensors(root, path.toString());
+        return tensors(root, source);
     }
 
     private static Map<String, INDArray> tensors(Object root, String source) {
@@ -96,7 +185,8 @@ public final class TorchCheckpoint {
         return out;
     }
 
-    private record Storage(ByteBuffer bytes, DataType dtype) {
+    /** A storage's raw little-endian bytes and element type, shared by the tensors that view it. */
+    record Storage(ByteBuffer bytes, DataType dtype) {
     }
 
     private static ByteBuffer entry(ZipFile zip, String name, String source) {
@@ -110,7 +200,7 @@ public final class TorchCheckpoint {
     }
 
     /** _rebuild_tensor_v2(storage, storage_offset, size, stride, ...): any strides, copied to c order. */
-    private static INDArray rebuildTensor(List<Object> args) {
+    static INDArray rebuildTensor(List<Object> args) {
         Storage s = (Storage) args.get(0);
         long offset = (Long) args.get(1);
         long[] size = longs(args.get(2));

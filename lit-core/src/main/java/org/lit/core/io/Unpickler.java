@@ -1,5 +1,6 @@
 package org.lit.core.io;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,15 @@ final class Unpickler {
     private final Map<Integer, Object> memo = new HashMap<>();
 
     Unpickler(byte[] data, Function<List<Object>, Object> persistentLoad, Reducer reducer) {
-        this.in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        this(ByteBuffer.wrap(data), persistentLoad, reducer);
+    }
+
+    /**
+     * Reads one pickle from the buffer's position and leaves the position just after its STOP, so
+     * pickles written back to back (the legacy torch.save format) are read one after the other.
+     */
+    Unpickler(ByteBuffer in, Function<List<Object>, Object> persistentLoad, Reducer reducer) {
+        this.in = in.order(ByteOrder.LITTLE_ENDIAN);
         this.persistentLoad = persistentLoad;
         this.reducer = reducer;
     }
@@ -205,8 +214,14 @@ final class Unpickler {
         return b;
     }
 
-    private long longOf(int n) {
+    /** A Long, or a BigInteger beyond 8 bytes (torch.save's magic number 0x1950a86a20f9469cfc6c takes 10). */
+    private Object longOf(int n) {
         byte[] b = bytes(n);
+        if (n > 8) {
+            byte[] bigEndian = new byte[n];
+            for (int i = 0; i < n; i++) bigEndian[i] = b[n - 1 - i];
+            return new BigInteger(bigEndian);
+        }
         long v = 0;
         for (int i = n - 1; i >= 0; i--) v = (v << 8) | Byte.toUnsignedLong(b[i]);
         if (n > 0 && n < 8 && b[n - 1] < 0) v -= 1L << (8 * n);       // two's complement sign
