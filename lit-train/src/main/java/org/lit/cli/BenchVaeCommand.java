@@ -1,5 +1,6 @@
 package org.lit.cli;
 
+import org.lit.bench.Timings;
 import org.lit.bench.TorchBaseline;
 import org.lit.core.vae.AutoencoderKL;
 import org.lit.core.vae.VaeConfig;
@@ -11,14 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import com.sun.management.OperatingSystemMXBean;
-
-import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Speed of the SD VAE in Java against PyTorch on the same machine, in the same run, with the same
@@ -56,8 +52,8 @@ final class BenchVaeCommand implements Runnable {
         Nd4j.getRandom().setSeed(1);
         INDArray images = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).muli(2).subi(1);
         INDArray latents = Nd4j.randn(DataType.FLOAT, batch, 4, size / 8, size / 8).muli(0.18215 * 5);
-        double[] javaEncode = median(() -> vae.encode(images));
-        double[] javaDecode = median(() -> vae.decode(latents));
+        double[] javaEncode = Timings.median(() -> vae.encode(images), runs, warmup);
+        double[] javaDecode = Timings.median(() -> vae.decode(latents), runs, warmup);
 
         double[] torchEncode = null, torchDecode = null;
         if (torch.isPresent()) {
@@ -81,26 +77,6 @@ final class BenchVaeCommand implements Runnable {
         System.out.printf("%-7s %12.3f %12s %8s %12.3f %12s %10s%n", what, java[0] / batch, torch == null ? "-" : String.format("%.3f", torch[0] / batch),
                 torch == null ? "-" : String.format("%.2f", java[0] / torch[0]), batch / java[0], torch == null ? "-" : String.format("%.3f", batch / torch[0]),
                 torch == null ? "-" : String.format("%.2f", java[1] / torch[1]));
-    }
-
-    /** Wall and process CPU seconds per call (the whole batch), each the median of the timed runs. */
-    private double[] median(Supplier<Object> call) {
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (int i = 0; i < warmup; i++) call.get();
-        double[] wall = new double[runs];
-        double[] cpu = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime(), cpuStart = os.getProcessCpuTime();
-            call.get();
-            wall[i] = (System.nanoTime() - start) / 1e9;
-            cpu[i] = (os.getProcessCpuTime() - cpuStart) / 1e9;
-        }
-        return new double[] {median(wall), median(cpu)};
-    }
-
-    private static double median(double[] t) {
-        Arrays.sort(t);
-        return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
     }
 
     /**

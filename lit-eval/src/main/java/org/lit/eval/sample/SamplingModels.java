@@ -12,11 +12,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The networks a sample set is made with: the diffusion model and, for a latent model, the VAE that decodes it. */
-final class SamplingModels {
+public final class SamplingModels {
     private final DiffusionTransformer model;
     private final AutoencoderKL vae;
 
-    private SamplingModels(DiffusionTransformer model, AutoencoderKL vae) {
+    /** vae: null for a pixel-space model. */
+    public SamplingModels(DiffusionTransformer model, AutoencoderKL vae) {
         this.model = model;
         this.vae = vae;
     }
@@ -29,7 +30,7 @@ final class SamplingModels {
     }
 
     /** Samples from .. from + n - 1 as images (n, 3, H, W) in about [-1, 1]. */
-    INDArray sample(SampleOptions o, long from, int n) {
+    public INDArray sample(SampleOptions o, long from, int n) {
         IndexedDraws draws = new IndexedDraws(o.seed(), o.model().numClasses());
         GaussianDiffusion d = GaussianDiffusion.respaced(String.valueOf(o.steps()));      // as create_diffusion(str(N)), for DDPM and DDIM alike
         Sampler.Options how = new Sampler.Options(o.ddpm(), o.cfgScale(), o.clipDenoised(), draws.stepNoise(from, n));
