@@ -71,11 +71,26 @@ public final class NpzReader implements Closeable {
 
     /** A C-order array's rows (first axis) in order, at most batch rows at a time. */
     public Rows rows(String name, int batch) {
+        return rows(name, batch, 0, -1);
+    }
+
+    /**
+     * Rows from .. to - 1 (to = -1: to the end), at most batch at a time: a Spark task's share. A
+     * stored member starts there directly; a deflated one is inflated up to there.
+     */
+    public Rows rows(String name, int batch, long from, long to) {
         InputStream in = open(name);
         Npy.Header h = Npy.Header.read(in, where(name));
         if (h.fortran() && h.shape().length > 1) throw new TensorFileException(where(name), "is in Fortran order; only C-order arrays are streamed by rows");
         if (h.shape().length == 0) throw new TensorFileException(where(name), "is a scalar; it has no rows");
-        return new Rows(in, h, where(name), batch);
+        long end = to < 0 ? h.shape()[0] : to;
+        if (from < 0 || from > end || end > h.shape()[0]) throw new IllegalArgumentException(where(name) + ": rows " + from + ".." + end + " outside 0.." + h.shape()[0]);
+        try {
+            in.skipNBytes(from * h.rowBytes());
+        } catch (IOException e) {
+            throw new TensorFileException(where(name), "cannot reach row " + from + ": " + e.getMessage(), e);
+        }
+        return new Rows(in, h, where(name), batch, from, end);
     }
 
     /** Successive row blocks of one array; close it when done. */
@@ -84,29 +99,31 @@ public final class NpzReader implements Closeable {
         private final Npy.Header header;
         private final String where;
         private final int batch;
+        private final long end;
         private long next;
 
-        private Rows(InputStream in, Npy.Header header, String where, int batch) {
+        private Rows(InputStream in, Npy.Header header, String where, int batch, long from, long end) {
             this.in = in;
             this.header = header;
             this.where = where;
             this.batch = batch;
+            this.next = from;
+            this.end = end;
         }
 
         public Npy.Header header() {
             return header;
         }
 
-        /** Rows read so far. */
+        /** The index of the next row. */
         public long position() {
             return next;
         }
 
         /** The next block of rows (shape (k, ...)), or null at the end. */
         public INDArray next() {
-            long total = header.shape()[0];
-            if (next == total) return null;
-            int k = (int) Math.min(batch, total - next);
+            if (next == end) return null;
+            int k = (int) Math.min(batch, end - next);
             long bytes = k * header.rowBytes();
             if (bytes > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(where + ": " + k + " rows are " + bytes + " bytes; read fewer at a time");
             byte[] b;
@@ -115,7 +132,7 @@ public final class NpzReader implements Closeable {
             } catch (IOException e) {
                 throw new TensorFileException(where, "cannot read rows " + next + ".." + (next + k - 1) + ": " + e.getMessage(), e);
             }
-            if (b.length < bytes) throw new TensorFileException(where, "truncated: ends in row " + (next + b.length / header.rowBytes()) + " of " + total);
+            if (b.length < bytes) throw new TensorFileException(where, "truncated: ends in row " + (next + b.length / header.rowBytes()) + " of " + header.shape()[0]);
             long[] shape = header.shape().clone();
             shape[0] = k;
             next += k;

@@ -38,6 +38,12 @@ class NpzReaderTest {
                 }
                 assertEquals(List.of(10L, 10L, 10L, 7L), blocks.stream().map(b -> b.size(0)).toList(), file);
                 assertEquals(whole.get("arr_0"), Nd4j.concat(0, blocks.toArray(INDArray[]::new)), file + ": rows equal the whole array");
+                try (NpzReader.Rows share = npz.rows("arr_0", 4, 13, 22)) {         // a task's share: rows 13..21
+                    INDArray a = share.next(), b = share.next(), c = share.next();
+                    assertEquals(List.of(4L, 4L, 1L), List.of(a.size(0), b.size(0), c.size(0)));
+                    assertNull(share.next());
+                    assertEquals(whole.get("arr_0").get(org.nd4j.linalg.indexing.NDArrayIndex.interval(13, 22)), Nd4j.concat(0, a, b, c), file);
+                }
                 if (!file.equals("npz_zip64.npz")) {
                     assertEquals(whole.get("sigma"), npz.read("sigma"), file);
                     assertEquals(whole.get("mu"), npz.read("mu"), file);
