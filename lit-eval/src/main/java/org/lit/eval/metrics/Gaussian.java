@@ -16,4 +16,10 @@ public record Gaussian(double[] mean, double[] covariance) {
     public int dim() {
         return mean.length;
     }
+
+    /** This covariance with another mean of the same rows (ADM's float32 one, {@link Float32Mean}). */
+    public Gaussian withMean(double[] otherMean) {
+        if (otherMean.length != mean.length) throw new IllegalArgumentException("a " + otherMean.length + "-d mean for a " + mean.length + "-d Gaussian");
+        return new Gaussian(otherMean, covariance);
+    }
 }
