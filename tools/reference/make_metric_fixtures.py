@@ -5,14 +5,14 @@ Regenerate (numpy 1.24, scipy 1.10; no TensorFlow needed):
     mkdir -p /tmp/adm && git -C <guided-diffusion checkout> show HEAD:evaluations/evaluator.py > /tmp/adm/evaluator.py
     /usr/bin/python3 tools/reference/make_metric_fixtures.py --adm /tmp/adm
 
-The expected numbers come from ADM's OWN functions (openai/guided-diffusion evaluations/evaluator.py),
+The expected numbers come from ADM's OWN functions (openai/guided-diffusion @ 22e0df8, evaluations/evaluator.py),
 imported from that temporary copy, which is never committed:
   FID / sFID   Evaluator.compute_statistics (np.mean, np.cov) and FIDStatistics.frechet_distance (scipy sqrtm)
   IS           Evaluator.compute_inception_score (its splits, its float32 numpy arithmetic)
   P / R        Evaluator.compute_prec_recall -> ManifoldEstimator (its blocks, np.partition radii, <=)
   reference    Evaluator.read_statistics (an npz's mu/sigma/mu_s/sigma_s when it has 'mu')
 Only what needs a TensorFlow session is substituted, by numpy code that computes what the TF graph
-computes on a GPU (see SoftmaxSession and Fp16DistanceBlock below; lit-eval's HalfDistances documents
+computes on a GPU (see SoftmaxSession and Fp16DistanceBlock below; lit-eval's DistanceBlock and GpuRowSum document
 the same reading of TensorFlow's kernels).
 
 The feature sets are not stored: every one is a formula of a seed (a splitmix64 hash and float32
