@@ -66,6 +66,21 @@ public final class Half {
         return (short) (sign | half);
     }
 
+    /**
+     * f rounded to the nearest half (ties to even) and returned as a float: what a float16 cast and back
+     * gives, for code that computes in float16 (ADM's precision/recall distances) without packing 16-bit codes.
+     */
+    public static float round(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int abs = bits & 0x7fffffff;
+        if (abs >= 0x477ff000) {                                       // >= 65520 (the tie to 2^16), inf, NaN
+            return abs > 0x7f800000 ? f : Float.intBitsToFloat((bits & 0x80000000) | 0x7f800000);
+        }
+        if (abs < 0x38800000) return (float) (Math.rint(f * 0x1p24) * 0x1p-24);   // subnormal half: multiples of 2^-24
+        int rounded = (abs + 0xfff + ((abs >>> 13) & 1)) & ~0x1fff;   // keep 10 mantissa bits, nearest even
+        return Float.intBitsToFloat((bits & 0x80000000) | rounded);
+    }
+
     static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
     }

@@ -125,4 +125,18 @@ class TensorFilesTest {
         assertEquals((short) 0x3f80, Half.floatToBf16(1.0f));
         assertEquals(1.0f, Half.bf16ToFloat((short) 0x3f80));
     }
+
+    @Test
+    void halfRoundingEqualsTheRoundTripThroughTheCode() {
+        // Every float bit pattern class: normal, subnormal-half, ties, the overflow edge, inf and NaN, both signs.
+        float[] edges = {0f, -0f, 1f + 0x1p-11f, 1f + 3 * 0x1p-11f, 65504f, 65519.99f, 65520f, -65520f, 0x1p-24f, 0x1p-25f,
+                0x1.8p-25f, 0x1p-14f, 0x1.ffcp-15f, Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (float f : edges) assertEquals(Half.toFloat(Half.fromFloat(f)), Half.round(f), "round(" + f + ")");
+        assertTrue(Float.isNaN(Half.round(Float.NaN)));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 1_000_000; i++) {
+            float f = Float.intBitsToFloat(r.nextInt(0x3f000000, 0x48000000) | (r.nextBoolean() ? 0x80000000 : 0));   // 2^-33 .. 2^17
+            assertEquals(Half.toFloat(Half.fromFloat(f)), Half.round(f), "round(" + f + ")");
+        }
+    }
 }

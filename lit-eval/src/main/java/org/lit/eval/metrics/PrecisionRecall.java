@@ -1,0 +1,5 @@
+package org.lit.eval.metrics;
+
+/** Improved precision (samples inside the reference manifold) and recall (reference inside the samples' manifold). */
+public record PrecisionRecall(double precision, double recall) {
+}
