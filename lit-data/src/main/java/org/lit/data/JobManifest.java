@@ -24,23 +24,28 @@ public final class JobManifest {
 
     /** Writes file with what the job is, or checks that the one there says the same. */
     public static void claim(FileSystem fs, Path file, Map<String, Object> now, String what) throws IOException {
-        if (fs.exists(file)) {
-            Map<String, Object> before;
-            try (InputStream in = fs.open(file)) {
-                before = JSON.readValue(in, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
-            }
-            Map<String, String> differ = new TreeMap<>();
-            for (String k : now.keySet()) {
-                if (!String.valueOf(now.get(k)).equals(String.valueOf(before.get(k)))) differ.put(k, before.get(k) + " -> " + now.get(k));
-            }
-            if (!differ.isEmpty()) {
-                throw new IllegalArgumentException(file.getParent() + " holds the parts of another " + what + "; differing: " + differ + ". Use a new --out.");
-            }
-            return;
+        Map<String, String> differ = differences(fs, file, now);
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException(file.getParent() + " holds the parts of another " + what + "; differing: " + differ + ". Use a new --out.");
         }
+        if (fs.exists(file)) return;
         fs.mkdirs(file.getParent());
         try (FSDataOutputStream o = fs.create(file, false)) {
             JSON.writerWithDefaultPrettyPrinter().writeValue((java.io.OutputStream) o, now);
         }
+    }
+
+    /** What the manifest at file says differently from now ("before -> now"); empty if none is there. */
+    public static Map<String, String> differences(FileSystem fs, Path file, Map<String, Object> now) throws IOException {
+        Map<String, String> differ = new TreeMap<>();
+        if (!fs.exists(file)) return differ;
+        Map<String, Object> before;
+        try (InputStream in = fs.open(file)) {
+            before = JSON.readValue(in, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+        }
+        for (String k : now.keySet()) {
+            if (!String.valueOf(now.get(k)).equals(String.valueOf(before.get(k)))) differ.put(k, before.get(k) + " -> " + now.get(k));
+        }
+        return differ;
     }
 }

@@ -30,6 +30,7 @@ public final class AdmMetrics {
         this.prBatch = prBatch;
     }
 
+    /** referencePool null (a reference of statistics only): precision and recall are NaN. */
     public AdmScores evaluate(FidStatistics samples, FeatureRows samplePool, FeatureRows sampleLogits,
                               FidStatistics reference, FeatureRows referencePool) {
         if (samplePool.rows() != sampleLogits.rows()) {
@@ -42,6 +43,7 @@ public final class AdmMetrics {
             INDArray part = sampleLogits.slice(from, Math.min(sampleLogits.rows(), from + splitSize));
             is.add(part);
         }
+        if (referencePool == null) return new AdmScores(fid, sfid, is.value(), Double.NaN, Double.NaN);
         PrecisionRecall pr = new ManifoldEstimator(prBatch, prBatch).precisionRecall(referencePool, samplePool);
         return new AdmScores(fid, sfid, is.value(), pr.precision(), pr.recall());
     }

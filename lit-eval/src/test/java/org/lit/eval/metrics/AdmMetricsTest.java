@@ -28,7 +28,7 @@ class AdmMetricsTest {
         SyntheticFeatures logits = SyntheticFeatures.of(samples.get("logits"));
         SyntheticFeatures refPool = SyntheticFeatures.of(reference.get("pool")), refSpatial = SyntheticFeatures.of(reference.get("spatial"));
         boolean[] computed = {false};
-        FidStatistics refStats = ReferenceBatch.readStatistics(Fixtures.file("metrics/" + c.get("file").asText()), () -> {
+        FidStatistics refStats = ReferenceBatch.readStatistics(Fixtures.file("metrics/" + c.get("file").asText()).toString(), () -> {
             computed[0] = true;
             return new FidStatistics(MetricCases.statistics(refPool).gaussian().withMean(new Float32Mean(64).add(refPool.all()).mean()),
                     MetricCases.statistics(refSpatial).gaussian().withMean(new Float32Mean(48).add(refSpatial.all()).mean()));
@@ -62,9 +62,9 @@ class AdmMetricsTest {
     void aStatisticsNpzMissingOneArrayIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path npz = dir.resolve("ref.npz");
         Files.write(npz, Npz.write(Map.of("mu", Nd4j.zeros(3), "sigma", Nd4j.eye(3), "mu_s", Nd4j.zeros(2))));
-        TensorFileException e = assertThrows(TensorFileException.class, () -> ReferenceBatch.readStatistics(npz, () -> null));
+        TensorFileException e = assertThrows(TensorFileException.class, () -> ReferenceBatch.readStatistics(npz.toString(), () -> null));
         assertTrue(e.getMessage().startsWith(npz.toString()) && e.getMessage().contains("'sigma_s'"), e.getMessage());
         Files.write(npz, Npz.write(Map.of("mu", Nd4j.zeros(3), "sigma", Nd4j.eye(2), "mu_s", Nd4j.zeros(2), "sigma_s", Nd4j.eye(2))));
-        assertTrue(assertThrows(TensorFileException.class, () -> ReferenceBatch.readStatistics(npz, () -> null)).getMessage().contains("'sigma' [2, 2]"));
+        assertTrue(assertThrows(TensorFileException.class, () -> ReferenceBatch.readStatistics(npz.toString(), () -> null)).getMessage().contains("'sigma' [2, 2]"));
     }
 }
