@@ -1,6 +1,5 @@
 package org.lit.cli;
 
-import org.apache.spark.SparkConf;
 import org.lit.data.SkippedFile;
 import org.lit.data.encode.EncodeJob;
 import org.lit.data.encode.EncodeOptions;
@@ -34,8 +33,8 @@ final class EncodeCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "8", description = "images per encoder call; each goes in with its flip (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--master", description = "Spark master, e.g. local[2] (default: what spark-submit gives, else local[cores])")
-    String master;
+    @Mixin
+    SparkOptions spark;
 
     @Option(names = "--fault-kill-shard", hidden = true, defaultValue = "-1", description = "tests: this shard's task dies on its first attempt")
     int killShard;
@@ -43,11 +42,9 @@ final class EncodeCommand implements Runnable {
     @Override
     public void run() {
         EncodeOptions o = new EncodeOptions(folder.images, vae, folder.resolution, out, shardMb, LatentDType.parse(dtype), batch, killShard);
-        SparkConf spark = new SparkConf();
-        if (master != null) spark.setMaster(master);
         EncodeJob.Report r;
         try {
-            r = EncodeJob.run(spark, o);
+            r = EncodeJob.run(spark.conf(), o);
         } catch (IllegalArgumentException e) {
             throw e;                                    // bad input found before any task ran: already the user's message
         } catch (Exception e) {

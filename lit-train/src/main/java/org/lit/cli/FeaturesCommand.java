@@ -28,13 +28,16 @@ final class FeaturesCommand implements Runnable {
     @Mixin
     FeatureJobOptions job;
 
+    @Mixin
+    SparkOptions spark;
+
     @Override
     public void run() {
         if (!out.endsWith(".npz")) throw new IllegalArgumentException("--out must name an .npz, got " + out);
         NpzImages source = NpzImages.of(images);
         FeatureJob.network(inception);                 // a bad weights file fails here, before Spark starts
         FeatureParts parts;
-        try (JavaSparkContext sc = new JavaSparkContext(SparkJobs.conf(job.spark(), "lit features " + images, Runtime.getRuntime().availableProcessors()))) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkJobs.conf(spark.conf(), "lit features " + images, Runtime.getRuntime().availableProcessors()))) {
             parts = FeatureJob.run(sc, source, new FeatureJob.Options(inception, job.batch, job.partSize, out + ".parts", -1));
         } catch (RuntimeException e) {
             throw Lit.jobFailed("features", e, " (run the same command again: finished parts are kept)");

@@ -42,11 +42,14 @@ final class FidCommand implements Runnable {
     @Mixin
     FeatureJobOptions job;
 
+    @Mixin
+    SparkOptions spark;
+
     @Override
     public void run() {
         AdmScores s;
         try {
-            s = FidEvaluation.run(job.spark(), new FidEvaluation.Options(samples, ref, inception, splitSize, prBatch, job.batch, job.partSize));
+            s = FidEvaluation.run(spark.conf(), new FidEvaluation.Options(samples, ref, inception, splitSize, prBatch, job.batch, job.partSize));
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {

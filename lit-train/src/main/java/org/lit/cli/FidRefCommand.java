@@ -28,11 +28,14 @@ final class FidRefCommand implements Runnable {
     @Mixin
     FeatureJobOptions job;
 
+    @Mixin
+    SparkOptions spark;
+
     @Override
     public void run() {
         FidReference.Report r;
         try {
-            r = FidReference.run(job.spark(), new FidReference.Options(folder.images, folder.resolution, inception, out, keep, seed, job.batch, job.partSize));
+            r = FidReference.run(spark.conf(), new FidReference.Options(folder.images, folder.resolution, inception, out, keep, seed, job.batch, job.partSize));
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (RuntimeException e) {

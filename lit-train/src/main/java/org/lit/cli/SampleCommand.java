@@ -11,7 +11,6 @@ import org.lit.data.VaeFiles;
 import org.lit.eval.sample.ModelWeights;
 import org.lit.eval.sample.SampleJob;
 import org.lit.eval.sample.SampleOptions;
-import org.apache.spark.SparkConf;
 import org.lit.core.image.SampleGrid;
 import org.lit.core.diffusion.Sampler;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -55,8 +54,8 @@ final class SampleCommand implements Runnable {
     @Option(names = "--part-size", defaultValue = "1000", description = "with --num: samples per part, the unit a task makes and a re-run skips (default: ${DEFAULT-VALUE})")
     int partSize;
 
-    @Option(names = "--master", description = "with --num: Spark master, e.g. local[2] (default: what spark-submit gives, else local[cores])")
-    String master;
+    @Mixin
+    SparkOptions spark;
 
     @Option(names = "--fault-kill-part", hidden = true, defaultValue = "-1", description = "tests: this part's task dies on its first attempt")
     int killPart;
@@ -124,11 +123,9 @@ final class SampleCommand implements Runnable {
 
     private void sampleSet(ModelConfig config) {
         SampleOptions o = new SampleOptions(weights, config, vae, num, sampler.equals("ddpm"), steps, cfgScale, clipDenoised, seed, batch, partSize, outUri, killPart);
-        SparkConf spark = new SparkConf();
-        if (master != null) spark.setMaster(master);
         SampleJob.Report r;
         try {
-            r = SampleJob.run(spark, o);
+            r = SampleJob.run(spark.conf(), o);
         } catch (IllegalArgumentException e) {
             throw e;                                    // bad input found before any task ran: already the user's message
         } catch (Exception e) {
