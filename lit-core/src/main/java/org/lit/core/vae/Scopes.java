@@ -1,12 +1,7 @@
 package org.lit.core.vae;
 
+import org.lit.core.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -26,13 +21,6 @@ final class Scopes {
     static final String FORWARD = "lit-vae-forward";
     private static final String STAGE = "lit-vae-stage";
     private static final String BLOCK = "lit-vae-block";
-    private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
 
     private Scopes() {
     }
@@ -58,6 +46,6 @@ final class Scopes {
     }
 
     private static MemoryWorkspace open(String id) {
-        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, id);
+        return Workspaces.growing(id);
     }
 }
