@@ -14,7 +14,8 @@ float32 rounding about 1.4x per block: PyTorch's own float32 run then differed f
 relative in pool_3, too close to the tests' 1e-4. With beta around 0.5 that is 1.6e-5.)
 
   inception_fid_random.pth.gz  the state dict as pytorch-fid's published .pth is stored: legacy (non-zip) torch.save,
-                               float32, with the 94 int64 bn.num_batches_tracked entries; gzipped
+                               float32, with the 94 int64 bn.num_batches_tracked entries; gzipped. (The legacy format
+                               names each storage by its memory address, so the bytes differ from run to run.)
   inception_fid_random.npz.gz  the same tensors as np.savez_compressed, gzipped once more (the deflated periodic
                                weights deflate again, to a fifth): TensorFiles reads the .npz today
   inception_features.npz       images_64 (4,64,64,3) and images_256 (4,256,256,3) uint8 photos (ADM's center_crop_arr

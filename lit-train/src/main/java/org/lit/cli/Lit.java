@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lit", mixinStandardHelpOptions = true, version = "lit 0.1.0",
         description = "Train, distil and evaluate DiT and LiT (linear diffusion transformers) on the JVM.",
         subcommands = {TrainCommand.class, EncodeCommand.class, PreprocessCommand.class, VaeCommand.class, SampleCommand.class, PlotCommand.class,
-                MakeSyntheticCommand.class, InfoCommand.class, PredictCommand.class, BenchCommand.class, BenchVaeCommand.class, BenchSampleCommand.class, FeaturesCommand.class, FidCommand.class, FidRefCommand.class,
+                MakeSyntheticCommand.class, InfoCommand.class, PredictCommand.class, BenchCommand.class, BenchVaeCommand.class, BenchSampleCommand.class,
+                BenchInceptionCommand.class, FeaturesCommand.class, FidCommand.class, FidRefCommand.class,
                 BenchAllReduceCommand.class, InheritCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lit implements Runnable {
