@@ -16,8 +16,6 @@ relative in pool_3, too close to the tests' 1e-4. With beta around 0.5 that is 1
   inception_fid_random.pth.gz  the state dict as pytorch-fid's published .pth is stored: legacy (non-zip) torch.save,
                                float32, with the 94 int64 bn.num_batches_tracked entries; gzipped. (The legacy format
                                names each storage by its memory address, so the bytes differ from run to run.)
-  inception_fid_random.npz.gz  the same tensors as np.savez_compressed, gzipped once more (the deflated periodic
-                               weights deflate again, to a fifth): TensorFiles reads the .npz today
   inception_features.npz       images_64 (4,64,64,3) and images_256 (4,256,256,3) uint8 photos (ADM's center_crop_arr
                                of skimage images), and for each size pool_3, spatial, logits and mixed_6_conv (N,7,17,17,
                                NCHW) in float64: TF's float32 resize and normalization, then the network in float64
@@ -98,10 +96,6 @@ def write_weights(sd):
     torch.save(sd, buf, _use_new_zipfile_serialization=False)
     with gzip.GzipFile(os.path.join(OUT, "inception_fid_random.pth.gz"), "wb", compresslevel=9, mtime=0) as f:
         f.write(buf.getvalue())
-    npz = io.BytesIO()
-    np.savez_compressed(npz, **{k: v.numpy() for k, v in sd.items()})
-    with gzip.GzipFile(os.path.join(OUT, "inception_fid_random.npz.gz"), "wb", compresslevel=9, mtime=0) as f:
-        f.write(npz.getvalue())
 
 
 def write_resize_cases(photo_64, photo_256):

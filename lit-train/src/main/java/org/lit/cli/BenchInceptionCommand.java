@@ -1,6 +1,6 @@
 package org.lit.cli;
 
-import com.sun.management.OperatingSystemMXBean;
+import org.lit.bench.Timings;
 import org.lit.bench.TorchBaseline;
 import org.lit.eval.inception.InceptionV3;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,9 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +49,7 @@ final class BenchInceptionCommand implements Runnable {
 
         InceptionV3 net = InceptionV3.fromStateDict(randomWeights(0), "random weights").withBatchSize(batch);
         INDArray images = images(batch);
-        double[] java = median(() -> net.features(images));
+        double[] java = Timings.median(() -> net.features(images), runs, warmup);
 
         double[] pytorch = null;
         if (torch.isPresent()) {
@@ -69,26 +67,6 @@ final class BenchInceptionCommand implements Runnable {
                 pytorch == null ? "-" : String.format("%.2f", java[1] / pytorch[1]));
         System.out.printf("%nmedian of %d calls after %d warm-up; ratio = Java time / PyTorch time (<= 1.0: Java is as fast or faster);%n"
                 + "cpu ratio = the same for process CPU seconds (all threads), less sensitive to other load on a shared machine%n", runs, warmup);
-    }
-
-    /** Wall and process CPU seconds per call, each the median of the timed runs. */
-    private double[] median(Runnable call) {
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (int i = 0; i < warmup; i++) call.run();
-        double[] wall = new double[runs];
-        double[] cpu = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime(), cpuStart = os.getProcessCpuTime();
-            call.run();
-            wall[i] = (System.nanoTime() - start) / 1e9;
-            cpu[i] = (os.getProcessCpuTime() - cpuStart) / 1e9;
-        }
-        return new double[] {median(wall), median(cpu)};
-    }
-
-    private static double median(double[] t) {
-        Arrays.sort(t);
-        return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
     }
 
     /** torch_inception.py's images: pixel (n, y, x, c) = (31 n + 7 y + 3 x + 101 c) mod 256, uint8 NHWC. */

@@ -1,12 +1,8 @@
 package org.lit.eval.inception;
 
+import org.lit.core.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -41,14 +37,6 @@ public final class InceptionV3 {
     private static final String BATCH = "lit-inception-batch";
     /** One stage's temporaries (branch outputs, pooled copies). */
     private static final String STAGE = "lit-inception-stage";
-    /** Sizes are learned on the first batch and grow if a later one needs more (a larger batch). */
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
 
     private final List<Stage> stages;
     /** Mixed_6d, whose output's first channels are the spatial features. */
@@ -188,8 +176,9 @@ public final class InceptionV3 {
         out.logits().get(rows, all).assign(logits);
     }
 
+    /** Sizes are learned on the first batch and grow if a later one needs more (a larger batch). */
     private static MemoryWorkspace workspace(String id) {
-        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id);
+        return Workspaces.growing(id);
     }
 
     private static long count(long[] shape) {

@@ -4,20 +4,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lit.core.Fixtures;
 import org.lit.core.io.TensorFiles;
+import org.lit.eval.EvalFixtures;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,24 +31,14 @@ class InceptionV3Test {
     private static InceptionV3 net;
 
     /**
-     * The weights as np.savez_compressed wrote them, gzipped. The same state dict is in inception_fid_random.pth.gz
-     * (pytorch-fid's legacy torch.save format), which this test should load instead once TensorFiles reads it.
+     * The weights as pytorch-fid ships its own (legacy torch.save, num_batches_tracked included), gzipped, read and
+     * checked by the loader users run (InceptionWeights), as FeatureJob.network does.
      */
     @BeforeAll
     static void load() {
-        weights = TensorFiles.read(gunzip(Fixtures.file("inception/inception_fid_random.npz.gz")));
+        weights = InceptionWeights.readChecked(EvalFixtures.inceptionPth());
         reference = TensorFiles.read(Fixtures.file("inception/inception_features.npz"));
-        net = InceptionV3.fromStateDict(weights, "inception_fid_random.npz");
-    }
-
-    static Path gunzip(Path gz) {
-        Path out = gz.resolveSibling(gz.getFileName().toString().replaceFirst("\\.gz$", ""));
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
-            Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+        net = InceptionV3.fromStateDict(weights, "inception_fid_random.pth");
     }
 
     @Test
@@ -134,5 +119,15 @@ class InceptionV3Test {
         assertEquals("images must be uint8 (N, H, W, 3) pixels, got FLOAT [1, 64, 64, 3]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> net.features(Nd4j.zeros(DataType.UINT8, 1, 3, 64, 64)));
         assertThrows(IllegalArgumentException.class, () -> net.withBatchSize(0));
+    }
+
+    /** The loader's strict list (InceptionLayers, with the TF names) and the network's own are one architecture. */
+    @Test
+    void theNetworkTakesExactlyTheTensorsTheLoaderChecks() {
+        Map<String, long[]> network = InceptionV3.stateDictShapes();
+        Map<String, long[]> loader = new LinkedHashMap<>(InceptionWeights.expectedShapes());
+        loader.keySet().removeIf(k -> k.endsWith(".num_batches_tracked"));
+        assertEquals(List.copyOf(loader.keySet()), List.copyOf(network.keySet()));
+        for (String k : network.keySet()) assertArrayEquals(loader.get(k), network.get(k), k);
     }
 }
