@@ -51,7 +51,7 @@ final class SampleCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "32", description = "with --num: samples a task draws at once (default: ${DEFAULT-VALUE}, sample_ddp.py's per-process batch)")
     int batch;
 
-    @Option(names = "--part-size", defaultValue = "1000", description = "with --num: samples per part, the unit a task makes and a re-run skips (default: ${DEFAULT-VALUE})")
+    @Option(names = "--part-size", defaultValue = "0", description = "with --num: samples per part, the unit a task makes and a re-run skips (default: about 50 parts, each at least --batch and at most 1000 samples)")
     int partSize;
 
     @Mixin
@@ -122,7 +122,8 @@ final class SampleCommand implements Runnable {
     }
 
     private void sampleSet(ModelConfig config) {
-        SampleOptions o = new SampleOptions(weights, config, vae, num, sampler.equals("ddpm"), steps, cfgScale, clipDenoised, seed, batch, partSize, outUri, killPart);
+        SampleOptions o = new SampleOptions(weights, config, vae, num, sampler.equals("ddpm"), steps, cfgScale, clipDenoised, seed, batch,
+                partSize > 0 ? partSize : SampleOptions.defaultPartSize(num, batch), outUri, killPart);
         SampleJob.Report r;
         try {
             r = SampleJob.run(spark.conf(), o);

@@ -25,6 +25,15 @@ public record SampleOptions(String weights, ModelConfig model, String vae, long 
         }
     }
 
+    /**
+     * The cut when none is given: about 50 parts (enough tasks to spread over a cluster's GPUs), each
+     * at least one batch and at most 1000 samples (what a failure costs). It depends on the options
+     * alone, never on the cluster, so a re-run on other workers finds the same parts.
+     */
+    public static int defaultPartSize(long num, int batch) {
+        return (int) Math.min(1000, Math.max(batch, (num + 49) / 50));
+    }
+
     /** Number of parts. */
     public int parts() {
         return Math.toIntExact((num + partSize - 1) / partSize);

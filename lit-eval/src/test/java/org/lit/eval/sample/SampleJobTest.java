@@ -93,6 +93,15 @@ class SampleJobTest {
         assertEquals(64 + 4, grid.getHeight());
     }
 
+    @Test
+    void theDefaultCutIsAboutFiftyPartsOfAtLeastABatchAndAtMostAThousand() {
+        assertEquals(1000, SampleOptions.defaultPartSize(50_000, 32));     // FID-50K: 50 parts
+        assertEquals(100, SampleOptions.defaultPartSize(5_000, 32));
+        assertEquals(32, SampleOptions.defaultPartSize(64, 32));            // 2 parts of one batch
+        assertEquals(32, SampleOptions.defaultPartSize(10, 32));
+        assertEquals(1000, SampleOptions.defaultPartSize(1_000_000, 32));
+    }
+
     private static byte[] bytes(INDArray uint8) {
         int[] v = uint8.castTo(DataType.INT).dup('c').data().asInt();
         byte[] b = new byte[v.length];
