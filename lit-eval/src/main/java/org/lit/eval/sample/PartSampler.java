@@ -57,6 +57,10 @@ final class PartSampler {
                     for (long i = from; i < from + count; i += o.batch()) {
                         int n = (int) Math.min(o.batch(), from + count - i);
                         INDArray images = m.sample(o, i, n);
+                        // NaN would quantise to black and pass into FID unnoticed: refuse it, naming the samples.
+                        if (!Double.isFinite(images.sumNumber().doubleValue())) {
+                            throw new IllegalStateException("samples " + i + ".." + (i + n - 1) + ": the sampler produced NaN or infinite values; check the weights");
+                        }
                         size[0] = (int) images.size(2);
                         size[1] = (int) images.size(3);
                         byte[] q = SampleGrid.toUint8Nhwc(images);
