@@ -94,6 +94,21 @@ class SampleJobTest {
     }
 
     @Test
+    void nanWeightsFailThePartNamingItsSamples() {
+        java.util.Map<String, INDArray> w = org.lit.core.io.TensorFiles.read(Fixtures.file("dit_tiny.safetensors"));
+        w.get("final_layer.linear.bias").putScalar(0, Float.NaN);
+        Path bad = dir.resolve("nan.safetensors");
+        org.lit.core.io.TensorFiles.write(bad, w);
+        SampleOptions o = options("nan.npz", -1);
+        SampleOptions withNan = new SampleOptions(bad.toString(), TINY, o.vae(), 7, true, 4, 1.5, false, 3, 2, 3, o.out(), -1);
+        Exception e = assertThrows(Exception.class, () -> SampleJob.run(local(1), withNan));
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        assertTrue(root.getMessage().matches("samples 0\\.\\.1: the sampler produced NaN.*"), root.getMessage());
+        assertFalse(Files.exists(dir.resolve("nan.npz")));
+    }
+
+    @Test
     void theDefaultCutIsAboutFiftyPartsOfAtLeastABatchAndAtMostAThousand() {
         assertEquals(1000, SampleOptions.defaultPartSize(50_000, 32));     // FID-50K: 50 parts
         assertEquals(100, SampleOptions.defaultPartSize(5_000, 32));
