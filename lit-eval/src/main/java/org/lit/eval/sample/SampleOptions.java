@@ -25,6 +25,11 @@ public record SampleOptions(String weights, ModelConfig model, String vae, long 
         }
     }
 
+    /** How the set is drawn. */
+    public Sampling sampling() {
+        return new Sampling(ddpm, steps, cfgScale, clipDenoised, seed);
+    }
+
     /** Number of parts. */
     public int parts() {
         return Math.toIntExact((num + partSize - 1) / partSize);
