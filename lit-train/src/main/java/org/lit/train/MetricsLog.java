@@ -15,7 +15,7 @@ import java.util.Map;
  * lines past the resumed step (logged after the checkpoint, before a crash) are dropped, so every
  * step appears once, with the values of the trajectory that continues.
  */
-final class MetricsLog implements Closeable {
+public final class MetricsLog implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final FSDataOutputStream out;
 
@@ -36,7 +36,7 @@ final class MetricsLog implements Closeable {
         return new MetricsLog(out);
     }
 
-    void write(Map<String, Object> metrics) throws IOException {
+    public void write(Map<String, Object> metrics) throws IOException {
         out.write((JSON.writeValueAsString(metrics) + "\n").getBytes(StandardCharsets.UTF_8));
         out.hflush();   // readable by `lit plot` and tail -f while the run goes on
     }

@@ -20,6 +20,7 @@ import org.lit.distill.Teacher;
 import org.lit.train.data.DataConfig;
 import org.lit.train.data.TrainingData;
 import org.lit.train.data.TrainingSources;
+import org.lit.train.eval.TrainingEvaluation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,6 +62,7 @@ public final class Trainer {
     private final DistillConfig distillation;      // null: plain training
     private final Teacher teacher;
     private final ParallelConfig parallel;
+    private final TrainingEvaluation evaluation;
     private long step;
     private final BatchPlan plan;
     private double allReduceSeconds;
@@ -95,12 +97,15 @@ public final class Trainer {
         this.optimizer = new AdamW(model.parameters(), 0.9, 0.999, 1e-8, train.weightDecay());
         this.ema = new Ema(model.parameters().values());
         this.checkpoints = new Checkpoints(run);
+        this.evaluation = TrainingEvaluation.open(config, train, modelConfig, data, worker, run);
     }
 
     /** Checks the config against the data without building a model (before Spark starts). */
     public static void validate(Config config, ModelConfig modelConfig) {
         TrainConfig train = TrainConfig.from(config);
-        TrainingSources.open(DataConfig.from(config), modelConfig, train.globalBatch()).close();
+        try (TrainingData data = TrainingSources.open(DataConfig.from(config), modelConfig, train.globalBatch())) {
+            TrainingEvaluation.validate(config, data);
+        }
     }
 
     /** Each of W workers takes global-batch / W samples of every batch, in whole micro-batches. */
@@ -124,6 +129,7 @@ public final class Trainer {
                 "train.allreduce.timeout", "train.allreduce.bucket-mb", "train.fault.kill-rank", "train.fault.at-step", "train.keep-checkpoints", "train.log-every",
                 "train.sample-every", "train.sample-steps", "train.sample-cfg-scale", "train.on-nan", "data.path", "data.latents", "data.vae",
                 "data.read-threads"}) out.remove(free);
+        out.keySet().removeIf(k -> k.startsWith("train.eval."));     // evaluations read the weights, never change them
         return out;
     }
 
@@ -164,11 +170,13 @@ public final class Trainer {
             boolean checkpointStep = step % train.checkpointEvery() == 0 || step == train.steps();
             // Every rank checks (they hold the same weights), so a refusal is collective, like a NaN stop.
             if (checkpointStep) requireFiniteWeights();
-            if (!worker.leader()) continue;
-            if (step % train.logEvery() == 0 || step == train.steps()) {
+            if (worker.leader() && (step % train.logEvery() == 0 || step == train.steps())) {
                 log(metrics, window, terms.gradNorm(), seconds, first);
                 window.clear();
             }
+            // Collective; before the checkpoint, so that a run resumed from it has this step's scores.
+            evaluation.afterStep(step, ema.weights(), metrics);
+            if (!worker.leader()) continue;
             if (checkpointStep) checkpoint();
             if ((train.sampleEvery() > 0 && step % train.sampleEvery() == 0) || step == train.steps()) sampleGrid(fs);
         }

@@ -6,6 +6,9 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The Frechet distance between two Gaussians, ADM's FIDStatistics.frechet_distance:
  * {@code |mu1 - mu2|^2 + tr S1 + tr S2 - 2 tr sqrtm(S1 S2)}, with the trace of the square root
@@ -14,10 +17,12 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <p>Write S1 = F F^T. Then S1 S2 = F (F^T S2) is similar (on its non-zero spectrum) to M = F^T S2 F,
  * which is symmetric positive semi-definite, so tr sqrtm(S1 S2) = sum of sqrt(eigenvalues of M). F is
  * S1's Cholesky factor when S1 is positive definite (~10 s at 2048-d on 2 cores); when the Cholesky
- * decomposition fails (S1 singular: fewer rows than dimensions) F = V sqrt(L) from S1's eigenvectors,
- * keeping only eigenvalues above LAPACK's rank tolerance d eps max(L): those below are rounding noise
- * of exact zeros, and their square roots (~1e-8 each) would add up to ~1e-5 of FID over hundreds of null
- * directions. Eigenvalues of M below zero are rounding noise too and count as zero, which is what ADM's
+ * decomposition fails (S1 singular: fewer rows than dimensions) F is the Cholesky factor with diagonal
+ * pivoting, d x r, stopped where the largest remaining pivot falls below LAPACK's rank tolerance
+ * d eps max(diag S1) (dpstrf's): what remains is rounding noise of exact zeros, whose square roots (~1e-8
+ * each) would add up to ~1e-5 of FID over hundreds of null directions. That costs O(d^2 r), and M is
+ * r x r: milliseconds for a handful of samples, where an eigen-decomposition of S1 takes ~10 s at 2048-d.
+ * Eigenvalues of M below zero are rounding noise too and count as zero, which is what ADM's
  * {@code covmean.real} does with the imaginary square roots scipy returns for them.
  *
  * <p>How ADM relates: scipy's Schur-based sqrtm of the non-symmetric product carries its own rounding
@@ -66,25 +71,50 @@ public final class FrechetDistance {
         return sum;
     }
 
-    /** F with S = F F^T: the lower Cholesky factor (d x d), or V sqrt(L) over S's numerically non-zero eigenvalues (d x r). */
+    /** F with S = F F^T: the lower Cholesky factor (d x d), or the pivoted one over S's numerically non-zero pivots (d x r). */
     private static DMatrixRMaj factor(double[] s, int d) {
         CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
         if (chol.decompose(new DMatrixRMaj(d, d, true, s))) return chol.getT(null);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
-        if (!eig.decompose(new DMatrixRMaj(d, d, true, s))) throw new IllegalStateException("the eigen-decomposition of a " + d + "-d covariance did not converge");
-        double max = 0;
-        for (int i = 0; i < d; i++) max = Math.max(max, eig.getEigenvalue(i).real);
-        double tolerance = d * Math.ulp(1.0) * max;
-        int rank = 0;
-        for (int i = 0; i < d; i++) if (eig.getEigenvalue(i).real > tolerance) rank++;
-        DMatrixRMaj f = new DMatrixRMaj(d, rank);
-        for (int i = 0, col = 0; i < d; i++) {
-            double lambda = eig.getEigenvalue(i).real;
-            if (lambda <= tolerance) continue;
-            DMatrixRMaj v = eig.getEigenVector(i);
-            double scale = Math.sqrt(lambda);
-            for (int r = 0; r < d; r++) f.unsafe_set(r, col, v.data[r] * scale);
-            col++;
+        return pivotedCholesky(s, d);
+    }
+
+    /**
+     * Cholesky with diagonal pivoting of a positive semi-definite S (row-major d x d): at each step the
+     * largest diagonal entry of the Schur complement is the pivot, until it is below d eps max(diag S).
+     * Returns F (d x r, rows in S's order) with S = F F^T up to that tolerance.
+     */
+    static DMatrixRMaj pivotedCholesky(double[] s, int d) {
+        double[] a = s.clone();                              // the Schur complement, updated in place
+        int[] order = new int[d];
+        double largest = 0;
+        for (int i = 0; i < d; i++) {
+            order[i] = i;
+            largest = Math.max(largest, s[i * d + i]);
+        }
+        double tolerance = d * Math.ulp(1.0) * largest;
+        List<double[]> columns = new ArrayList<>();
+        for (int k = 0; k < d; k++) {
+            int best = k;
+            for (int i = k + 1; i < d; i++) if (a[order[i] * d + order[i]] > a[order[best] * d + order[best]]) best = i;
+            int p = order[best];
+            if (!(a[p * d + p] > tolerance)) break;
+            order[best] = order[k];
+            order[k] = p;
+            double pivot = Math.sqrt(a[p * d + p]);
+            double[] column = new double[d];
+            column[p] = pivot;
+            for (int i = k + 1; i < d; i++) column[order[i]] = a[order[i] * d + p] / pivot;
+            for (int i = k + 1; i < d; i++) {
+                int row = order[i];
+                double c = column[row];
+                if (c == 0) continue;
+                for (int j = k + 1; j < d; j++) a[row * d + order[j]] -= c * column[order[j]];
+            }
+            columns.add(column);
+        }
+        DMatrixRMaj f = new DMatrixRMaj(d, columns.size());
+        for (int k = 0; k < columns.size(); k++) {
+            for (int r = 0; r < d; r++) f.unsafe_set(r, k, columns.get(k)[r]);
         }
         return f;
     }

