@@ -69,22 +69,31 @@ final class BenchSampleCommand implements Runnable {
         SampleOptions o = new SampleOptions("(random weights)", config, "(random weights)", batch, true, steps, cfgScale, false, 0, batch, batch, "bench.npz", -1);
         INDArray[] last = new INDArray[1];
         double[] ours = Timings.median(() -> last[0] = models.sample(o, 0, batch), runs, warmup);
+        // The decoder alone, on latents of the same shape: what of the total is the VAE's.
+        INDArray latents = Nd4j.randn(DataType.FLOAT, batch, config.inChannels(), input, input).muli(0.18215 * 5);
+        double[] oursDecode = Timings.median(() -> org.lit.core.Chunks.apply(latents, 4, vae::decode), runs, 0);
 
         double[] py = null;
         if (torch.isPresent()) {
             try {
                 JsonNode j = torch.get().run(threads, "--model", config.name(), "--batch", "" + batch, "--input", "" + input, "--steps", "" + steps,
                         "--cfg-scale", "" + cfgScale, "--runs", "" + runs, "--warmup", "" + warmup);
-                py = new double[] {j.get("seconds").asDouble(), j.get("cpu_seconds").asDouble()};
+                py = new double[] {j.get("seconds").asDouble(), j.get("cpu_seconds").asDouble(), j.get("decode_seconds").asDouble(), j.get("decode_cpu_seconds").asDouble()};
                 System.out.println("PyTorch " + j.get("torch").asText() + ", " + j.get("threads").asInt() + " threads");
             } catch (Exception e) {
                 System.out.println("PyTorch baseline failed: " + e.getMessage());
             }
         }
-        System.out.printf("%n%12s %12s %8s %10s%n", "java img/s", "torch img/s", "ratio", "cpu ratio");
-        System.out.printf("%12.3f %12s %8s %10s%n", batch / ours[0], py == null ? "-" : String.format("%.3f", batch / py[0]),
-                py == null ? "-" : String.format("%.2f", ours[0] / py[0]), py == null ? "-" : String.format("%.2f", ours[1] / py[1]));
+        System.out.printf("%n%-16s %12s %12s %8s %10s%n", "", "java img/s", "torch img/s", "ratio", "cpu ratio");
+        row("sample + decode", ours[0], ours[1], py == null ? null : new double[] {py[0], py[1]});
+        row("decode only", oursDecode[0], oursDecode[1], py == null ? null : new double[] {py[2], py[3]});
+        row("sampling only", ours[0] - oursDecode[0], ours[1] - oursDecode[1], py == null ? null : new double[] {py[0] - py[2], py[1] - py[3]});
         System.out.printf("%nmedian of %d batches after %d warm-up; ratio = Java time / PyTorch time (<= 1.0: Java is as fast or faster); "
-                + "images %s%n", runs, warmup, java.util.Arrays.toString(last[0].shape()));
+                + "images %s; sampling only = the difference of the two medians%n", runs, warmup, java.util.Arrays.toString(last[0].shape()));
+    }
+
+    private void row(String what, double wall, double cpu, double[] torch) {
+        System.out.printf("%-16s %12.3f %12s %8s %10s%n", what, batch / wall, torch == null ? "-" : String.format("%.3f", batch / torch[0]),
+                torch == null ? "-" : String.format("%.2f", wall / torch[0]), torch == null ? "-" : String.format("%.2f", cpu / torch[1]));
     }
 }
