@@ -1,6 +1,5 @@
 package org.lit.cli;
 
-import org.lit.bench.Timings;
 import org.lit.bench.TorchBaseline;
 import org.lit.eval.inception.InceptionV3;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,18 +28,15 @@ final class BenchInceptionCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "64", description = "images per call, ADM's batch (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--runs", defaultValue = "3", description = "timed calls, median reported (default: ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "untimed calls first (default: ${DEFAULT-VALUE})")
-    int warmup;
+    @Mixin
+    TimedRunsOptions timing;
 
     @Mixin
     TorchBaselineOptions baseline;
 
     @Override
     public void run() {
-        if (batch <= 0 || runs <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --runs must be positive, --warmup not negative");
+        if (batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
         int threads = Nd4j.getEnvironment().maxMasterThreads();
         Optional<TorchBaseline> torch = baseline.find("tools/bench/torch_inception.py");
         System.out.printf("lit bench-inception: FID Inception-v3 (random weights), batch %d, %dx%d uint8 -> 299, float32, %d threads, backend %s%n",
@@ -49,12 +45,12 @@ final class BenchInceptionCommand implements Runnable {
 
         InceptionV3 net = InceptionV3.fromStateDict(randomWeights(0), "random weights").withBatchSize(batch);
         INDArray images = images(batch);
-        double[] java = Timings.median(() -> net.features(images), runs, warmup);
+        double[] java = timing.median(() -> net.features(images));
 
         double[] pytorch = null;
         if (torch.isPresent()) {
             try {
-                JsonNode j = torch.get().run(threads, "--batch", "" + batch, "--size", "" + SIZE, "--runs", "" + runs, "--warmup", "" + warmup);
+                JsonNode j = torch.get().run(threads, "--batch", "" + batch, "--size", "" + SIZE, "--runs", "" + timing.runs, "--warmup", "" + timing.warmup);
                 pytorch = new double[] {j.get("seconds").asDouble(), j.get("cpu_seconds").asDouble()};
                 System.out.println("PyTorch " + j.get("torch").asText() + ", " + j.get("threads").asInt() + " threads");
             } catch (Exception e) {
@@ -66,7 +62,7 @@ final class BenchInceptionCommand implements Runnable {
                 pytorch == null ? "-" : String.format("%.2f", java[0] / pytorch[0]), java[0], pytorch == null ? "-" : String.format("%.3f", pytorch[0]),
                 pytorch == null ? "-" : String.format("%.2f", java[1] / pytorch[1]));
         System.out.printf("%nmedian of %d calls after %d warm-up; ratio = Java time / PyTorch time (<= 1.0: Java is as fast or faster);%n"
-                + "cpu ratio = the same for process CPU seconds (all threads), less sensitive to other load on a shared machine%n", runs, warmup);
+                + "cpu ratio = the same for process CPU seconds (all threads), less sensitive to other load on a shared machine%n", timing.runs, timing.warmup);
     }
 
     /** torch_inception.py's images: pixel (n, y, x, c) = (31 n + 7 y + 3 x + 101 c) mod 256, uint8 NHWC. */

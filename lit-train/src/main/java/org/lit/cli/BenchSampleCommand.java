@@ -40,18 +40,15 @@ final class BenchSampleCommand implements Runnable {
     @Option(names = "--cfg-scale", defaultValue = "1.5", description = "guidance scale (default: ${DEFAULT-VALUE})")
     double cfgScale;
 
-    @Option(names = "--runs", defaultValue = "3", description = "timed batches, median reported (default: ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "untimed batches first (default: ${DEFAULT-VALUE})")
-    int warmup;
+    @Mixin
+    TimedRunsOptions timing;
 
     @Mixin
     TorchBaselineOptions baseline;
 
     @Override
     public void run() {
-        if (batch <= 0 || runs <= 0 || warmup < 0 || steps <= 0) throw new IllegalArgumentException("--batch, --steps and --runs must be positive, --warmup not negative");
+        if (batch <= 0 || steps <= 0) throw new IllegalArgumentException("--batch and --steps must be positive");
         int threads = Nd4j.getEnvironment().maxMasterThreads();
         if (options.model == null) options.model = "DiT-S/2";
         ModelConfig config = options.modelConfig("model.input-size=" + input);
@@ -68,16 +65,16 @@ final class BenchSampleCommand implements Runnable {
         SamplingModels models = new SamplingModels(dit, vae);
         SampleOptions o = new SampleOptions("(random weights)", config, "(random weights)", batch, true, steps, cfgScale, false, 0, batch, batch, "bench.npz", -1);
         INDArray[] last = new INDArray[1];
-        double[] ours = Timings.median(() -> last[0] = models.sample(o, 0, batch), runs, warmup);
+        double[] ours = timing.median(() -> last[0] = models.sample(o, 0, batch));
         // The decoder alone, on latents of the same shape: what of the total is the VAE's.
         INDArray latents = Nd4j.randn(DataType.FLOAT, batch, config.inChannels(), input, input).muli(0.18215 * 5);
-        double[] oursDecode = Timings.median(() -> org.lit.core.Chunks.apply(latents, 4, vae::decode), runs, 0);
+        double[] oursDecode = Timings.median(() -> org.lit.core.Chunks.apply(latents, 4, vae::decode), timing.runs, 0);
 
         double[] py = null;
         if (torch.isPresent()) {
             try {
                 JsonNode j = torch.get().run(threads, "--model", config.name(), "--batch", "" + batch, "--input", "" + input, "--steps", "" + steps,
-                        "--cfg-scale", "" + cfgScale, "--runs", "" + runs, "--warmup", "" + warmup);
+                        "--cfg-scale", "" + cfgScale, "--runs", "" + timing.runs, "--warmup", "" + timing.warmup);
                 py = new double[] {j.get("seconds").asDouble(), j.get("cpu_seconds").asDouble(), j.get("decode_seconds").asDouble(), j.get("decode_cpu_seconds").asDouble()};
                 System.out.println("PyTorch " + j.get("torch").asText() + ", " + j.get("threads").asInt() + " threads");
             } catch (Exception e) {
@@ -89,7 +86,7 @@ final class BenchSampleCommand implements Runnable {
         row("decode only", oursDecode[0], oursDecode[1], py == null ? null : new double[] {py[2], py[3]});
         row("sampling only", ours[0] - oursDecode[0], ours[1] - oursDecode[1], py == null ? null : new double[] {py[0] - py[2], py[1] - py[3]});
         System.out.printf("%nmedian of %d batches after %d warm-up; ratio = Java time / PyTorch time (<= 1.0: Java is as fast or faster); "
-                + "images %s; sampling only = the difference of the two medians%n", runs, warmup, java.util.Arrays.toString(last[0].shape()));
+                + "images %s; sampling only = the difference of the two medians%n", timing.runs, timing.warmup, java.util.Arrays.toString(last[0].shape()));
     }
 
     private void row(String what, double wall, double cpu, double[] torch) {

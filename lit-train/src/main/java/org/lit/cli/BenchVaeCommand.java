@@ -1,6 +1,5 @@
 package org.lit.cli;
 
-import org.lit.bench.Timings;
 import org.lit.bench.TorchBaseline;
 import org.lit.core.vae.AutoencoderKL;
 import org.lit.core.vae.VaeConfig;
@@ -29,11 +28,8 @@ final class BenchVaeCommand implements Runnable {
     @Option(names = "--size", defaultValue = "256", description = "image side in pixels, a multiple of 8 (default: ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--runs", defaultValue = "3", description = "timed calls, median reported (default: ${DEFAULT-VALUE})")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "untimed calls first (default: ${DEFAULT-VALUE})")
-    int warmup;
+    @Mixin
+    TimedRunsOptions timing;
 
     @Mixin
     TorchBaselineOptions baseline;
@@ -41,7 +37,7 @@ final class BenchVaeCommand implements Runnable {
     @Override
     public void run() {
         if (size <= 0 || size % 8 != 0) throw new IllegalArgumentException("--size must be a positive multiple of 8, got " + size);
-        if (batch <= 0 || runs <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --runs must be positive, --warmup not negative");
+        if (batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
         int threads = Nd4j.getEnvironment().maxMasterThreads();
         Optional<TorchBaseline> torch = baseline.find("tools/bench/torch_vae.py");
         System.out.printf("lit bench-vae: SD VAE (random weights), batch %d, %dx%d, float32, %d threads, backend %s%n", batch, size, size,
@@ -52,13 +48,13 @@ final class BenchVaeCommand implements Runnable {
         Nd4j.getRandom().setSeed(1);
         INDArray images = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).muli(2).subi(1);
         INDArray latents = Nd4j.randn(DataType.FLOAT, batch, 4, size / 8, size / 8).muli(0.18215 * 5);
-        double[] javaEncode = Timings.median(() -> vae.encode(images), runs, warmup);
-        double[] javaDecode = Timings.median(() -> vae.decode(latents), runs, warmup);
+        double[] javaEncode = timing.median(() -> vae.encode(images));
+        double[] javaDecode = timing.median(() -> vae.decode(latents));
 
         double[] torchEncode = null, torchDecode = null;
         if (torch.isPresent()) {
             try {
-                JsonNode j = torch.get().run(threads, "--batch", "" + batch, "--size", "" + size, "--runs", "" + runs, "--warmup", "" + warmup);
+                JsonNode j = torch.get().run(threads, "--batch", "" + batch, "--size", "" + size, "--runs", "" + timing.runs, "--warmup", "" + timing.warmup);
                 torchEncode = new double[] {j.get("encode_seconds").asDouble(), j.get("encode_cpu_seconds").asDouble()};
                 torchDecode = new double[] {j.get("decode_seconds").asDouble(), j.get("decode_cpu_seconds").asDouble()};
                 System.out.println("PyTorch " + j.get("torch").asText() + ", " + j.get("threads").asInt() + " threads");
@@ -70,7 +66,7 @@ final class BenchVaeCommand implements Runnable {
         row("encode", javaEncode, torchEncode);
         row("decode", javaDecode, torchDecode);
         System.out.printf("%nmedian of %d calls after %d warm-up; ratio = Java time / PyTorch time (<= 1.0: Java is as fast or faster);%n"
-                + "cpu ratio = the same for process CPU seconds (all threads), less sensitive to other load on a shared machine%n", runs, warmup);
+                + "cpu ratio = the same for process CPU seconds (all threads), less sensitive to other load on a shared machine%n", timing.runs, timing.warmup);
     }
 
     private void row(String what, double[] java, double[] torch) {
