@@ -16,6 +16,7 @@ relative in pool_3, too close to the tests' 1e-4. With beta around 0.5 that is 1
   inception_fid_random.pth.gz  the state dict as pytorch-fid's published .pth is stored: legacy (non-zip) torch.save,
                                float32, with the 94 int64 bn.num_batches_tracked entries; gzipped. (The legacy format
                                names each storage by its memory address, so the bytes differ from run to run.)
+  inception_fid_random.pb.gz   the same weights as ADM's classify_image_graph_def.pb is laid out (inception_to_graphdef.py)
   inception_features.npz       images_64 (4,64,64,3) and images_256 (4,256,256,3) uint8 photos (ADM's center_crop_arr
                                of skimage images), and for each size pool_3, spatial, logits and mixed_6_conv (N,7,17,17,
                                NCHW) in float64: TF's float32 resize and normalization, then the network in float64
@@ -25,6 +26,8 @@ relative in pool_3, too close to the tests' 1e-4. With beta around 0.5 that is 1
                                odd: random uint8 (2,37,80,3) -> 29x53 (non-square, up in one axis, down in the other)
 """
 import gzip
+import tempfile
+import subprocess
 import io
 import os
 import sys
@@ -96,6 +99,14 @@ def write_weights(sd):
     torch.save(sd, buf, _use_new_zipfile_serialization=False)
     with gzip.GzipFile(os.path.join(OUT, "inception_fid_random.pth.gz"), "wb", compresslevel=9, mtime=0) as f:
         f.write(buf.getvalue())
+    # The same weights as ADM ships its network: a GraphDef with the real node names (inception_to_graphdef.py).
+    with tempfile.TemporaryDirectory() as tmp:
+        pth, pb = os.path.join(tmp, "w.pth"), os.path.join(tmp, "w.pb")
+        with open(pth, "wb") as f:
+            f.write(buf.getvalue())
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "inception_to_graphdef.py"), pth, pb], check=True)
+        with open(pb, "rb") as f, gzip.GzipFile(os.path.join(OUT, "inception_fid_random.pb.gz"), "wb", compresslevel=9, mtime=0) as g:
+            g.write(f.read())
 
 
 def write_resize_cases(photo_64, photo_256):

@@ -24,6 +24,14 @@ public final class EvalFixtures {
         return gunzip(Fixtures.file("inception/inception_fid_random.pth.gz"));
     }
 
+    /**
+     * The same network as ADM ships its own: a GraphDef with the real node names, ops and batch-norm attrs,
+     * written from the .pth by tools/reference/inception_to_graphdef.py; gzipped (1.1 MB, 96 MB unpacked).
+     */
+    public static Path inceptionPb() {
+        return gunzip(Fixtures.file("inception/inception_fid_random.pb.gz"));
+    }
+
     public static Path gunzip(Path gz) {
         Path out = gz.resolveSibling(gz.getFileName().toString().replaceFirst("\\.gz$", ""));
         if (Files.exists(out)) return out;

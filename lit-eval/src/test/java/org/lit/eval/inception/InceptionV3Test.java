@@ -130,4 +130,16 @@ class InceptionV3Test {
         assertEquals(List.copyOf(loader.keySet()), List.copyOf(network.keySet()));
         for (String k : network.keySet()) assertArrayEquals(loader.get(k), network.get(k), k);
     }
+
+    /** ADM's file format gives the same network: the GraphDef of the same weights, through the same loader, bit for bit. */
+    @Test
+    void theGraphDefOfTheSameWeightsGivesTheSameFeatures() {
+        InceptionV3 fromGraph = InceptionV3.fromStateDict(InceptionWeights.readChecked(EvalFixtures.inceptionPb()), "inception_fid_random.pb");
+        INDArray images = reference.get("images_64");
+        Features a = net.features(images), b = fromGraph.features(images);
+        assertEquals(a.pool3(), b.pool3());
+        assertEquals(a.spatial(), b.spatial());
+        assertEquals(a.logits(), b.logits());
+        assertTrue(Fixtures.relativeError(b.pool3(), reference.get("pool_3_64")) < TOLERANCE);
+    }
 }
