@@ -26,11 +26,11 @@ relative in pool_3, too close to the tests' 1e-4. With beta around 0.5 that is 1
                                odd: random uint8 (2,37,80,3) -> 29x53 (non-square, up in one axis, down in the other)
 """
 import gzip
-import tempfile
-import subprocess
 import io
 import os
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import torch
