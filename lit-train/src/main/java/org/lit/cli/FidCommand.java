@@ -27,7 +27,7 @@ final class FidCommand implements Runnable {
     @Option(names = "--ref", required = true, description = "reference batch .npz (ADM's VIRTUAL_imagenet256_labeled.npz, or lit fid-ref's): its mu/sigma/mu_s/sigma_s when present")
     String ref;
 
-    @Option(names = "--inception", description = "Inception weights (.pth or .pb); needed when either side holds images")
+    @Option(names = "--inception", description = "Inception weights (.pth or .pb); needed for images (the samples', or the reference's for precision/recall)")
     String inception;
 
     @Option(names = "--out", description = "also write the scores as JSON here")
@@ -55,12 +55,13 @@ final class FidCommand implements Runnable {
         } catch (RuntimeException e) {
             throw Lit.jobFailed("fid", e, " (run the same command again: features already computed are kept)");
         }
+        // Not computed (a reference of statistics only has no rows for precision/recall): JSON null.
         Map<String, Double> scores = new LinkedHashMap<>();
         scores.put("fid", s.fid());
         scores.put("sfid", s.sfid());
         scores.put("inception_score", s.inceptionScore());
-        scores.put("precision", s.precision());
-        scores.put("recall", s.recall());
+        scores.put("precision", Double.isNaN(s.precision()) ? null : s.precision());
+        scores.put("recall", Double.isNaN(s.recall()) ? null : s.recall());
         System.out.printf("Inception Score: %.6f%nFID: %.6f%nsFID: %.6f%nPrecision: %.6f%nRecall: %.6f%n", s.inceptionScore(), s.fid(), s.sfid(), s.precision(), s.recall());
         if (out == null) return;
         try {

@@ -62,6 +62,16 @@ class EvalCommandsTest {
         assertEquals(1.0, scores.get("recall").asDouble());
         assertTrue(fid.out().contains("FID: "), fid.out());
 
+        // Features against a reference's own statistics need no Inception: FID, sFID and IS as before, precision and recall null.
+        Path statsOnly = dir.resolve("stats-only.json");
+        LitRun noPr = LitRun.of(concat(new String[] {"fid", "--samples", dir.resolve("f.npz").toString(), "--ref", dir.resolve("ref.npz").toString(),
+                "--split-size", "2", "--out", statsOnly.toString()}, job));
+        assertEquals(0, noPr.code(), noPr.err());
+        JsonNode partial = new ObjectMapper().readTree(statsOnly.toFile());
+        assertEquals(scores.get("fid").asDouble(), partial.get("fid").asDouble(), 1e-9 * scores.get("fid").asDouble());
+        assertEquals(scores.get("inception_score").asDouble(), partial.get("inception_score").asDouble(), 0.0);
+        assertTrue(partial.get("precision").isNull() && partial.get("recall").isNull(), partial.toString());
+
         LitRun noWeights = LitRun.of("fid", "--samples", dir.resolve("ref.npz").toString(), "--ref", dir.resolve("ref.npz").toString(), "--master", "local[1]");
         assertEquals(2, noWeights.code());
         assertTrue(noWeights.err().contains("--inception"), noWeights.err());

@@ -48,10 +48,14 @@ public final class FidEvaluation {
             FeatureRows sampleLogits = rows(samples, FeatureArrays.LOGITS, Features.LOGITS);
 
             boolean stored = ReferenceBatch.hasStatistics(o.ref());
-            FeatureArrays ref = stored && !hasRows(o.ref()) ? null : features(sc, o.ref(), o);
+            // A reference with its own statistics needs its rows only for precision/recall: without them (or without
+            // the Inception weights its images would need) FID, sFID and IS are still ADM's.
+            FeatureArrays ref = stored && !rowsAvailable(o.ref(), o.inception()) ? null : features(sc, o.ref(), o);
             FidStatistics refStats = ReferenceBatch.readStatistics(o.ref(), () -> admStatistics(sc, ref));
             FeatureRows refPool = ref == null ? null : rows(ref, FeatureArrays.POOL3, Features.POOL3);
-            if (refPool == null) LOG.warn("{} has statistics but no images or pool_3 rows: precision and recall are not computed", o.ref());
+            if (refPool == null) {
+                LOG.warn("{} has statistics but no pool_3 rows (and no images with --inception to make them): precision and recall are not computed", o.ref());
+            }
             return new AdmMetrics(o.splitSize(), o.prBatch()).evaluate(sampleStats, samplePool, sampleLogits, refStats, refPool);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -87,9 +91,10 @@ public final class FidEvaluation {
         return FeatureJob.run(sc, NpzImages.of(uri), new FeatureJob.Options(o.inception(), o.batch(), o.rowsPerPart(), uri + ".features", -1));
     }
 
-    private static boolean hasRows(String uri) throws IOException {
+    /** Whether the reference's pool_3 rows can be had: stored as features, or its images with the Inception weights. */
+    private static boolean rowsAvailable(String uri, String inception) throws IOException {
         try (NpzReader npz = NpzReader.open(HadoopFiles.source(uri))) {
-            return npz.has(NpzImages.ARRAY) || npz.has(FeatureArrays.POOL3);
+            return FeaturesNpz.holdsFeatures(npz) || (npz.has(NpzImages.ARRAY) && inception != null);
         }
     }
 
