@@ -42,6 +42,7 @@ public final class FidPlot {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal).setMarkerSize(6);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.getStyler().setXAxisDecimalPattern("#,###");
+        chart.getStyler().setYAxisDecimalPattern("#,##0.#####");        // IS near 1 in plain digits, not 1.00239E0
         chart.setYAxisGroupTitle(0, "FID, sFID");
         chart.setYAxisGroupTitle(1, "IS");
         chart.addSeries("FID", steps, fid).setMarker(SeriesMarkers.CIRCLE);
