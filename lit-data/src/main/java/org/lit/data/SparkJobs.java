@@ -4,6 +4,13 @@ import org.apache.spark.SparkConf;
 
 /** What every lit Spark job sets on its configuration. */
 public final class SparkJobs {
+    /**
+     * Task slots of the embedded master for jobs that hold a large network per task (sampling, Inception):
+     * one. ND4J's ops already use every core, and each slot would hold its own copy of the network
+     * (DiT-XL/2 and the VAE: ~3 GB). A cluster's own master sets its slots (one per GPU).
+     */
+    public static final int MODEL_SLOTS = 1;
+
     private SparkJobs() {
     }
 

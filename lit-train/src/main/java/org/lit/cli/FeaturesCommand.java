@@ -37,7 +37,7 @@ final class FeaturesCommand implements Runnable {
         NpzImages source = NpzImages.of(images);
         FeatureJob.network(inception);                 // a bad weights file fails here, before Spark starts
         FeatureParts parts;
-        try (JavaSparkContext sc = new JavaSparkContext(SparkJobs.conf(spark.conf(), "lit features " + images, Runtime.getRuntime().availableProcessors()))) {
+        try (JavaSparkContext sc = new JavaSparkContext(SparkJobs.conf(spark.conf(), "lit features " + images, SparkJobs.MODEL_SLOTS))) {
             parts = FeatureJob.run(sc, source, new FeatureJob.Options(inception, job.batch, job.partSize, out + ".parts", -1));
         } catch (RuntimeException e) {
             throw Lit.jobFailed("features", e, " (run the same command again: finished parts are kept)");

@@ -34,9 +34,9 @@ public final class LossPlot {
             for (int i = 0; i < 3; i++) r[i + 1] = n.has(SERIES[i]) ? n.get(SERIES[i]).asDouble() : Double.NaN;
             rows.add(r);
         }
-        if (rows.isEmpty()) throw new IllegalArgumentException("no metrics to plot");
         int w = 900, h = 520, left = 80, right = 30, top = 50, bottom = 60;
-        double x0 = rows.get(0)[0], x1 = Math.max(rows.get(rows.size() - 1)[0], x0 + 1);
+        // No line yet (every step so far skipped): empty axes, not an error at the end of a run.
+        double x0 = rows.isEmpty() ? 0 : rows.get(0)[0], x1 = rows.isEmpty() ? 1 : Math.max(rows.get(rows.size() - 1)[0], x0 + 1);
         double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
         for (double[] r : rows) {
             for (int i = 1; i < 4; i++) {
@@ -45,6 +45,10 @@ public final class LossPlot {
                     hi = Math.max(hi, Math.log10(r[i]));
                 }
             }
+        }
+        if (lo > hi) {                                           // no finite positive value (every logged loss NaN): an empty decade
+            lo = -1;
+            hi = 0;
         }
         lo = Math.floor(lo);
         hi = Math.max(Math.ceil(hi), lo + 1);

@@ -161,6 +161,7 @@ public final class Trainer {
                 LOG.warn("step {}: loss is {}, step skipped (train.on-nan = skip)", step + 1, terms.loss());
                 model.parameters().zeroGrads();
                 step++;
+                evaluation.afterStep(step, ema.weights(), metrics);     // an evaluation due now still runs
                 continue;
             }
             lastLoss = terms.loss();

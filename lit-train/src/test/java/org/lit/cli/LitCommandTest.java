@@ -108,6 +108,10 @@ class LitCommandTest {
         assertEquals(900, png.getWidth());
         assertEquals(520, png.getHeight());
         assertEquals(2, Lit.execute("plot", dir.resolve("no-run").toString()));
+        // No loss logged at all (a run of skipped steps, evaluation lines only): an empty plot, not a hang.
+        Files.writeString(run.resolve("metrics.jsonl"), "{\"step\":2,\"fid\":3.0}\n");
+        assertEquals(0, Lit.execute("plot", run.toString()));
+        assertEquals(900, javax.imageio.ImageIO.read(run.resolve("loss.png").toFile()).getWidth());
     }
 
     @Test

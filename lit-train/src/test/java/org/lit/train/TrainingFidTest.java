@@ -159,6 +159,23 @@ class TrainingFidTest {
         }
     }
 
+    /** EMA weights that sample NaN log no scores (NaN would quantise to black images and be scored), and the run goes on. */
+    @Test
+    void nanSamplesLogNoScores() throws Exception {
+        Config c = config("train.on-nan=skip");
+        ModelConfig model = ModelConfigs.fromConfig(c);
+        DiffusionTransformer init = new DiffusionTransformer(model, DataType.FLOAT);
+        init.parameters().initialize(0);
+        Map<String, INDArray> weights = init.parameters().toMap();
+        weights.get("x_embedder.proj.bias").putScalar(0, Float.NaN);      // every token, so every output channel
+        Path nan = dir.resolve("nan.safetensors");
+        org.lit.core.io.TensorFiles.write(nan, weights);
+        Path run = dir.resolve("nan-run");
+        new Trainer(config("train.on-nan=skip", "train.init=\"" + nan + "\""), model, run.toString()).run();
+        assertTrue(scores(run).isEmpty(), "no evaluation line from NaN samples: " + Files.readAllLines(run.resolve("metrics.jsonl")));
+        assertFalse(Files.exists(run.resolve("fid.png")));
+    }
+
     @Test
     void aBadEvaluationConfigFailsBeforeTrainingNamingTheKey() throws Exception {
         ConfigError typo = assertThrows(ConfigError.class, () -> config("train.eval.evry=2"));

@@ -24,10 +24,17 @@ public final class NpzReader implements Closeable {
         this.zip = ZipDirectory.read(source);
     }
 
+    /** Reads the directory; the reader owns the source from then on (and closes it if the directory is unreadable). */
     public static NpzReader open(RandomAccessSource source) {
         try {
             return new NpzReader(source);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            try {
+                source.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof RuntimeException r) throw r;
             throw new TensorFileException(source.name(), "cannot read: " + e.getMessage(), e);
         }
     }

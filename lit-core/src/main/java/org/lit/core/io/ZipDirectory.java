@@ -102,7 +102,16 @@ public final class ZipDirectory {
         InputStream raw = new SourceStream(source, data, e.compressedSize());
         return switch (e.method()) {
             case 0 -> raw;
-            case 8 -> new InflaterInputStream(raw, new Inflater(true), 1 << 16);
+            case 8 -> {
+                Inflater inflater = new Inflater(true);
+                yield new InflaterInputStream(raw, inflater, 1 << 16) {
+                    @Override
+                    public void close() throws IOException {
+                        super.close();
+                        inflater.end();             // a given Inflater is not ended by the stream: free its native memory now
+                    }
+                };
+            }
             default -> throw new TensorFileException(source.name(), e.name() + " uses zip compression method " + e.method() + "; only stored (0) and deflated (8) are read");
         };
     }

@@ -57,8 +57,17 @@ public record FeatureParts(String dir, List<FeaturePart> parts) implements Featu
                 spatial.add(read(d, p, SPATIAL));
             }
             return new Tuple2<>(pool, spatial);
-        }).treeReduce((a, b) -> new Tuple2<>(a._1().merge(b._1()), a._2().merge(b._2())));
+        }).treeReduce((a, b) -> new Tuple2<>(a._1().merge(b._1()), a._2().merge(b._2())), depth(parts.size()));
         return FidStatistics.of(s._1(), s._2());
+    }
+
+    /**
+     * Levels of the merge tree: pairwise (log2 of the parts), so the driver receives two or three
+     * pairs (66 MB each at 2048-d) whatever the number of parts; Spark's default depth 2 would send
+     * it sqrt(parts) of them, past spark.driver.maxResultSize (1 GB) beyond about 300 parts.
+     */
+    static int depth(int parts) {
+        return Math.max(2, 32 - Integer.numberOfLeadingZeros(Math.max(1, parts - 1)));
     }
 
     /** The parts joined into one .npz (pool_3, spatial, logits), streamed, its CRCs combined from the parts'. */
@@ -84,9 +93,28 @@ public record FeatureParts(String dir, List<FeaturePart> parts) implements Featu
         });
     }
 
+    /**
+     * One array of a part, checked against the CRC its record holds: a part damaged on disk loses its
+     * record (so the next run computes it again) and fails the job, naming it.
+     */
     private static INDArray read(String dir, FeaturePart p, String array) throws IOException {
-        try (NpzReader npz = NpzReader.open(HadoopFiles.source(FeaturePart.data(dir, p.index()).toString()))) {
-            return npz.read(array);
+        Path file = FeaturePart.data(dir, p.index());
+        INDArray a;
+        try (NpzReader npz = NpzReader.open(HadoopFiles.source(file.toString()))) {
+            a = npz.read(array);
+        } catch (RuntimeException unreadable) {
+            throw damaged(file, dir, p, array + " unreadable: " + unreadable.getMessage());
         }
+        if (a.size(0) != p.rows() || FeatureArrays.crc(a) != p.crc(array)) {
+            throw damaged(file, dir, p, array + " has " + a.size(0) + " rows and CRC " + Long.toHexString(FeatureArrays.crc(a)) + ", its record says "
+                    + p.rows() + " and " + Long.toHexString(p.crc(array)));
+        }
+        return a;
+    }
+
+    private static IOException damaged(Path file, String dir, FeaturePart p, String what) throws IOException {
+        FileSystem fs = HadoopFiles.fileSystem(file, new Configuration());
+        fs.delete(FeaturePart.record(dir, p.index()), false);
+        return new IOException(file + " does not match its record (" + what + "): its record is removed; run the same command again to compute it anew");
     }
 }

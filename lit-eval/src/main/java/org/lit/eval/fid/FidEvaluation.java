@@ -40,10 +40,11 @@ public final class FidEvaluation {
     }
 
     public static AdmScores run(SparkConf base, Options o) {
-        SparkConf conf = SparkJobs.conf(base, "lit fid " + o.samples(), Runtime.getRuntime().availableProcessors());
+        SparkConf conf = SparkJobs.conf(base, "lit fid " + o.samples(), SparkJobs.MODEL_SLOTS);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             FeatureArrays samples = features(sc, o.samples(), o);
-            FidStatistics sampleStats = admStatistics(sc, samples);
+            // ADM reads both batches' statistics alike: a sample batch that carries mu/sigma/mu_s/sigma_s is taken at its word.
+            FidStatistics sampleStats = ReferenceBatch.readStatistics(o.samples(), () -> admStatistics(sc, samples));
             FeatureRows samplePool = rows(samples, FeatureArrays.POOL3, Features.POOL3);
             FeatureRows sampleLogits = rows(samples, FeatureArrays.LOGITS, Features.LOGITS);
 

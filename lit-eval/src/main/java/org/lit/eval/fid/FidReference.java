@@ -51,7 +51,7 @@ public final class FidReference {
     public static Report run(SparkConf base, Options o) {
         if (!o.out().endsWith(".npz")) throw new IllegalArgumentException("--out must name an .npz, got " + o.out());
         FolderImages images = FolderImages.of(o.images(), o.resolution());
-        SparkConf conf = SparkJobs.conf(base, "lit fid-ref " + o.images(), Runtime.getRuntime().availableProcessors());
+        SparkConf conf = SparkJobs.conf(base, "lit fid-ref " + o.images(), SparkJobs.MODEL_SLOTS);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             FeatureParts parts = FeatureJob.run(sc, images, new FeatureJob.Options(o.inception(), o.batch(), o.rowsPerPart(), o.out() + ".parts", -1));
             FidStatistics stats = FidEvaluation.admStatistics(sc, parts);

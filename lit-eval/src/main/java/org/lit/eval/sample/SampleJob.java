@@ -66,7 +66,11 @@ public final class SampleJob {
             now.put("weights_sha256", Sha256.of(in));
         }
         now.put("model", o.model().toString());
-        now.put("vae", String.valueOf(o.vae()));
+        if (o.vae() != null) {
+            try (InputStream in = java.nio.file.Files.newInputStream(org.lit.core.vae.AutoencoderKL.weightsFile(org.lit.data.VaeFiles.local(o.vae())))) {
+                now.put("vae_sha256", Sha256.of(in));      // what decoded the parts, not where it was
+            }
+        }
         now.put("num", o.num());
         now.put("sampler", o.ddpm() ? "ddpm" : "ddim");
         now.put("steps", o.steps());
@@ -79,7 +83,7 @@ public final class SampleJob {
     }
 
     private static List<PartSampler.Outcome> sampleAll(SparkConf base, SampleOptions o) {
-        SparkConf conf = SparkJobs.conf(base, "lit sample " + o.out(), Runtime.getRuntime().availableProcessors());
+        SparkConf conf = SparkJobs.conf(base, "lit sample " + o.out(), SparkJobs.MODEL_SLOTS);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             LongAccumulator progress = sc.sc().longAccumulator("samples made");
             sc.setJobGroup("lit-sample", "lit sample " + o.out(), true);

@@ -28,6 +28,7 @@ import org.lit.train.Worker;
 import org.lit.train.data.TrainingData;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,7 @@ final class FidDuringTraining implements TrainingEvaluation {
         if (!eval.due(step, lastStep)) return;
         long start = System.nanoTime();
         AdmScores s = evaluate(step, emaWeights);
-        if (metrics == null) return;
+        if (metrics == null || s == null) return;
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);
@@ -111,7 +112,7 @@ final class FidDuringTraining implements TrainingEvaluation {
     /**
      * Collective: every rank measures its share of the samples and the ranks' sums are added; rank 0
      * returns the scores (precision and recall NaN: a reference of statistics has no images), the
-     * others null.
+     * others null; rank 0 too when any sample was not finite.
      */
     AdmScores evaluate(long step, INDArray emaWeights) {
         DiffusionTransformer ema = new DiffusionTransformer(model, DataType.FLOAT);
@@ -120,9 +121,13 @@ final class FidDuringTraining implements TrainingEvaluation {
         InceptionScoreSums scores = new InceptionScoreSums(Features.LOGITS, AdmMetrics.DEFAULT_SPLIT_SIZE, eval.num());
         long[] mine = share(eval.num(), eval.batch(), worker.rank(), worker.world());
         long start = System.nanoTime(), lastReport = start;
+        INDArray nonFinite = Nd4j.zeros(DataType.DOUBLE, 1);
         for (long from = mine[0]; from < mine[1]; from += eval.batch()) {
             int n = (int) Math.min(eval.batch(), mine[1] - from);
-            Features f = inception.features(images(ema, from, n));
+            INDArray samples = sampling.draw(ema, from, n);
+            // NaN would be clamped or quantised into some colour and scored as an image: count such batches instead.
+            if (!Double.isFinite(samples.sumNumber().doubleValue())) nonFinite.addi(n);
+            Features f = inception.features(images(data.pixels(samples)));
             pool.add(f.pool3());
             spatial.add(f.spatial());
             scores.add(from, f.logits());
@@ -139,7 +144,13 @@ final class FidDuringTraining implements TrainingEvaluation {
         pool.allReduce(worker.allReduce());
         spatial.allReduce(worker.allReduce());
         scores.allReduce(worker.allReduce());
+        worker.allReduce().sum(nonFinite);
         if (!worker.leader()) return null;
+        if (nonFinite.getDouble(0) > 0) {
+            LOG.warn("FID-{} at step {}: the EMA weights sampled NaN or infinite values (in batches of {} samples); no scores logged", eval.num(), step,
+                    (long) nonFinite.getDouble(0));
+            return null;
+        }
         Gaussian samplePool = pool.gaussian(), sampleSpatial = spatial.gaussian();
         // Each distance is ~10 s of single-threaded eigen-decomposition at 2048-d: the two run side by side.
         CompletableFuture<Double> sfid = CompletableFuture.supplyAsync(() -> FrechetDistance.between(sampleSpatial, reference.spatial()),
@@ -158,11 +169,10 @@ final class FidDuringTraining implements TrainingEvaluation {
         return new long[] {Math.min(num, first * batch), Math.min(num, end * batch)};
     }
 
-    /** Samples from .. from + n - 1 as uint8 (n, H, W, 3) images, quantised as sample_ddp.py. */
-    private INDArray images(DiffusionTransformer ema, long from, int n) {
-        INDArray pixels = data.pixels(sampling.draw(ema, from, n));
+    /** Pixels (n, 3, H, W) as uint8 (n, H, W, 3) images, quantised as sample_ddp.py. */
+    private static INDArray images(INDArray pixels) {
         byte[] nhwc = SampleGrid.toUint8Nhwc(pixels);
-        return DTypes.decode(ByteBuffer.wrap(nhwc), DataType.UBYTE, new long[] {n, pixels.size(2), pixels.size(3), 3});
+        return DTypes.decode(ByteBuffer.wrap(nhwc), DataType.UBYTE, new long[] {pixels.size(0), pixels.size(2), pixels.size(3), 3});
     }
 
     private void plot() throws IOException {
