@@ -16,9 +16,4 @@ final class TimedRunsOptions {
         if (runs <= 0 || warmup < 0) throw new IllegalArgumentException("--runs must be positive and --warmup not negative");
         return Timings.median(call, runs, warmup);
     }
-
-    /** The same counts for the PyTorch script's command line. */
-    String[] args() {
-        return new String[] {"--runs", "" + runs, "--warmup", "" + warmup};
-    }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,17 @@ class FidEndToEndTest {
         try (JavaSparkContext sc = new JavaSparkContext(local2())) {
             FeatureJob.Options killed = new FeatureJob.Options(inception, 2, 3, s + ".features", 2);
             assertThrows(Exception.class, () -> FeatureJob.run(sc, NpzImages.of(s.toString()), killed));
+            // Part 2 starts once part 0 or 1 is done (two slots) and dies before its record: the finished ones are kept as they are.
+            Path dir = Path.of(s + ".features");
+            assertFalse(Files.exists(dir.resolve("part-00002.json")));
+            java.util.Map<String, java.nio.file.attribute.FileTime> before = new java.util.HashMap<>();
+            for (String p : new String[] {"part-00000.json", "part-00001.json"}) {
+                if (Files.exists(dir.resolve(p))) before.put(p, Files.getLastModifiedTime(dir.resolve(p)));
+            }
+            assertFalse(before.isEmpty(), "a part finished before the kill");
+            Thread.sleep(10);
             FeatureParts parts = FeatureJob.run(sc, NpzImages.of(s.toString()), new FeatureJob.Options(inception, 2, 3, s + ".features", -1));
+            for (var e : before.entrySet()) assertEquals(e.getValue(), Files.getLastModifiedTime(dir.resolve(e.getKey())), e.getKey() + " was not computed again");
             assertEquals(3, parts.parts().size());                       // 7 images in parts of 3, 3, 1
             assertEquals(7, parts.rows());
             Path out = dir.resolve("features.npz");
