@@ -10,11 +10,10 @@ Usage: torch_inception.py --batch 64 --size 256 --runs 3 --warmup 1 --threads 2
 """
 import argparse
 import json
-import os
 
 import torch
 
-from torch_step import timings  # also puts tools/reference on sys.path
+from torch_step import timings, timed_args  # also puts tools/reference on sys.path
 from inception_reference import FIDInceptionV3, normalize, tf1_resize_torch  # noqa: E402
 
 
@@ -27,12 +26,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--size", type=int, default=256)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--warmup", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = timed_args(ap)
     model = FIDInceptionV3().eval()
     x = images(a.batch, a.size)
 

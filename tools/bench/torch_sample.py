@@ -10,12 +10,10 @@ Usage: torch_sample.py --model DiT-S/2 --batch 4 --input 32 --steps 10 --cfg-sca
 """
 import argparse
 import json
-import os
 
-import numpy as np
 import torch
 
-from torch_step import build, timings  # also puts tools/reference on sys.path
+from torch_step import build, timings, timed_args  # also puts tools/reference on sys.path
 from diffusion_reference import Diffusion, space_timesteps  # noqa: E402
 from vae_reference import AutoencoderKL  # noqa: E402
 
@@ -40,12 +38,7 @@ def main():
     ap.add_argument("--input", type=int, default=32)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--cfg-scale", type=float, default=1.5)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--warmup", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = timed_args(ap)
     model = build(a.model, a.input).eval()
     vae = AutoencoderKL().eval()
     d = Diffusion(space_timesteps(1000, str(a.steps)))

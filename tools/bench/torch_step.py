@@ -40,6 +40,17 @@ def timings(fn, steps, warmup):
     return statistics.median(walls), statistics.median(cpus)
 
 
+def timed_args(ap):
+    """--runs, --warmup and --threads of the timing scripts; parses, sets the threads and the seed."""
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    return a
+
+
 def timed(fn, steps, warmup):
     return timings(fn, steps, warmup)[0]
 

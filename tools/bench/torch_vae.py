@@ -9,11 +9,10 @@ Usage: torch_vae.py --batch 1 --size 256 --runs 3 --warmup 1 --threads 2
 """
 import argparse
 import json
-import os
 
 import torch
 
-from torch_step import timings  # also puts tools/reference on sys.path
+from torch_step import timings, timed_args  # also puts tools/reference on sys.path
 from vae_reference import AutoencoderKL  # noqa: E402
 
 
@@ -21,12 +20,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=1)
     ap.add_argument("--size", type=int, default=256)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--warmup", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    a = timed_args(ap)
     vae = AutoencoderKL().eval()
     images = torch.rand(a.batch, 3, a.size, a.size) * 2 - 1
     latents = torch.randn(a.batch, 4, a.size // 8, a.size // 8) * 0.18215 * 5
