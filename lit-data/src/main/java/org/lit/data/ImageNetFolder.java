@@ -1,6 +1,7 @@
 package org.lit.data;
 
 import org.apache.hadoop.conf.Configuration;
+import org.lit.core.Seeds;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -39,11 +40,13 @@ public final class ImageNetFolder implements Serializable {
     private final String root;
     private final List<String> classes;
     private final List<Entry> entries;
+    private final long fingerprint;
 
-    private ImageNetFolder(String root, List<String> classes, List<Entry> entries) {
+    private ImageNetFolder(String root, List<String> classes, List<Entry> entries, long fingerprint) {
         this.root = root;
         this.classes = List.copyOf(classes);
         this.entries = List.copyOf(entries);
+        this.fingerprint = fingerprint;
     }
 
     /** Lists uri with the default Hadoop configuration (core-site.xml etc. on the classpath). */
@@ -71,18 +74,22 @@ public final class ImageNetFolder implements Serializable {
             List<String> classes = new ArrayList<>();
             List<Entry> entries = new ArrayList<>();
             List<String> empty = new ArrayList<>();
+            long fingerprint = 0;
             for (FileStatus dir : classDirs) {
                 int label = classes.size();
                 classes.add(dir.getPath().getName());
                 int before = entries.size();
-                for (Path file : images(fs, dir.getPath())) entries.add(new Entry(file.toString(), label));
+                for (FileStatus file : images(fs, dir.getPath())) {
+                    entries.add(new Entry(file.getPath().toString(), label));
+                    fingerprint = Seeds.mix(Seeds.mix(Seeds.mix(fingerprint, file.getPath().toString().hashCode()), file.getLen()), file.getModificationTime());
+                }
                 if (entries.size() == before) empty.add(dir.getPath().getName());
             }
             if (!empty.isEmpty()) {
                 throw new IllegalArgumentException("no images (" + String.join(", ", IMG_EXTENSIONS) + ") in " + empty.size() + " class folder(s) of " + uri + ": "
                         + String.join(", ", empty.subList(0, Math.min(10, empty.size()))) + (empty.size() > 10 ? ", ..." : ""));
             }
-            return new ImageNetFolder(rootStatus.getPath().toString(), classes, entries);
+            return new ImageNetFolder(rootStatus.getPath().toString(), classes, entries, fingerprint);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + uri + ": " + e.getMessage(), e);
         }
@@ -99,7 +106,7 @@ public final class ImageNetFolder implements Serializable {
      * The images under a class folder in sorted(os.walk(dir)) order: folders by path, files by name
      * within each. One listStatus per folder (one in all, without nested folders).
      */
-    private static List<Path> images(FileSystem fs, Path classDir) throws IOException {
+    private static List<FileStatus> images(FileSystem fs, Path classDir) throws IOException {
         List<Path> folders = new ArrayList<>(List.of(classDir));
         Map<Path, List<FileStatus>> listings = new HashMap<>();
         for (int i = 0; i < folders.size(); i++) {
@@ -108,9 +115,9 @@ public final class ImageNetFolder implements Serializable {
             for (FileStatus c : children) if (c.isDirectory()) folders.add(c.getPath());
         }
         folders.sort(Comparator.comparing(f -> f.toUri().getPath()));
-        List<Path> out = new ArrayList<>();
+        List<FileStatus> out = new ArrayList<>();
         for (Path folder : folders) {
-            for (FileStatus f : listings.get(folder)) if (f.isFile() && isImage(f.getPath().getName())) out.add(f.getPath());
+            for (FileStatus f : listings.get(folder)) if (f.isFile() && isImage(f.getPath().getName())) out.add(f);
         }
         return out;
     }
@@ -136,6 +143,14 @@ public final class ImageNetFolder implements Serializable {
     }
 
     /** Every image, classes in order, files sorted within each. */
+    /**
+     * A hash of every listed file's path, size and modification time, from the listing itself (no
+     * file is read): what tells this set of images from another at the same place.
+     */
+    public long fingerprint() {
+        return fingerprint;
+    }
+
     public List<Entry> entries() {
         return entries;
     }

@@ -107,6 +107,22 @@ class ImageNetFolderTest {
         assertTrue(empty.getMessage().contains("/sparse: n01"), empty.getMessage());
     }
 
+    /** The fingerprint tells a folder from itself re-written: a file's size or date changes it, a second listing does not. */
+    @Test
+    void theFingerprintFollowsTheFilesSizesAndDates() throws IOException {
+        java.nio.file.Path root = tmp.resolve("fingerprint");
+        Files.createDirectories(root.resolve("n01"));
+        Files.write(root.resolve("n01/a.png"), ImageFixtures.bytes("coffee-40x28.png"));
+        Files.write(root.resolve("n01/b.png"), ImageFixtures.bytes("chelsea-97x131.png"));
+        long first = ImageNetFolder.list(root.toString()).fingerprint();
+        assertEquals(first, ImageNetFolder.list(root.toString()).fingerprint());
+        Files.write(root.resolve("n01/b.png"), ImageFixtures.bytes("coffee-40x28.png"));                 // same name, other image
+        long rewritten = ImageNetFolder.list(root.toString()).fingerprint();
+        assertFalse(first == rewritten);
+        Files.setLastModifiedTime(root.resolve("n01/b.png"), java.nio.file.attribute.FileTime.fromMillis(86_400_000L));
+        assertFalse(rewritten == ImageNetFolder.list(root.toString()).fingerprint(), "a date alone changes it");
+    }
+
     @Test
     void extensionsAreTorchvisionsInAnyCase() {
         for (String ok : new String[] {"a.JPEG", "b.jpg", "c.Png", "d.webp", "e.TIFF", "f.pgm"}) assertTrue(ImageNetFolder.isImage(ok), ok);

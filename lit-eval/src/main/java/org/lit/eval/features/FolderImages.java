@@ -19,13 +19,13 @@ import java.util.function.Consumer;
  * An image folder (ImageNet's layout, any Hadoop URI) as ADM's reference batches were made from
  * ImageNet: decoded as PIL does, ADM's centre crop at the resolution; bad files skipped.
  */
-public record FolderImages(List<ImageNetFolder.Entry> entries, int resolution) implements ImageSource {
+public record FolderImages(List<ImageNetFolder.Entry> entries, int resolution, long fingerprint) implements ImageSource {
     private static final Logger LOG = LoggerFactory.getLogger(FolderImages.class);
 
     public static FolderImages of(String uri, int resolution) {
         ImageNetFolder folder = ImageNetFolder.list(uri);
         if (folder.size() == 0) throw new IllegalArgumentException(uri + ": no images (expected <class>/<image> files)");
-        return new FolderImages(List.copyOf(folder.entries()), resolution);
+        return new FolderImages(List.copyOf(folder.entries()), resolution, folder.fingerprint());
     }
 
     @Override
@@ -38,10 +38,10 @@ public record FolderImages(List<ImageNetFolder.Entry> entries, int resolution) i
         return entries.isEmpty() ? "(empty folder)" : entries.get(0).path().replaceAll("/[^/]+/[^/]+$", "");
     }
 
-    /** The listing itself (its files, in order) and the crop size. */
+    /** The listing (its files' paths, sizes and dates: ImageNetFolder.fingerprint) and the crop size. */
     @Override
     public String identity() {
-        return name() + ": " + entries.size() + " files at " + resolution + "px, listing hash " + entries.hashCode();
+        return name() + ": " + entries.size() + " files at " + resolution + "px, listing " + Long.toHexString(fingerprint);
     }
 
     @Override

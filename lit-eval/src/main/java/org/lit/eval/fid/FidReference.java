@@ -86,7 +86,7 @@ public final class FidReference {
         for (int i : chosen) entries.add(images.entries().get(i));
         int[] count = {0};
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 20)) {
-            new FolderImages(entries, o.resolution()).read(0, entries.size(), 64, block -> {
+            new FolderImages(entries, o.resolution(), images.fingerprint()).read(0, entries.size(), 64, block -> {
                 try {
                     out.write(DTypes.encode(block));
                     count[0] += (int) block.size(0);
