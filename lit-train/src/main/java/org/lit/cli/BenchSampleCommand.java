@@ -63,7 +63,7 @@ final class BenchSampleCommand implements Runnable {
         dit.parameters().values().addi(Nd4j.randn(DataType.FLOAT, dit.parameters().size()).muli(0.02));    // adaLN-Zero's zeros would make the output trivial
         AutoencoderKL vae = AutoencoderKL.of(VaeConfig.sdVae(), BenchVaeCommand.randomWeights(VaeConfig.sdVae(), 0), "random weights");
         SamplingModels models = new SamplingModels(dit, vae);
-        SampleOptions o = new SampleOptions("(random weights)", config, "(random weights)", batch, true, steps, cfgScale, false, 0, batch, batch, "bench.npz", -1);
+        SampleOptions o = new SampleOptions("(random weights)", config, "(random weights)", batch, true, steps, cfgScale, false, 0, batch, batch, "bench.npz", -1, null);
         INDArray[] last = new INDArray[1];
         double[] ours = timing.median(() -> last[0] = models.sample(o, 0, batch));
         // The decoder alone, on latents of the same shape: what of the total is the VAE's.

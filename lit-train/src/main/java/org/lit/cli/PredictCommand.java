@@ -2,6 +2,7 @@ package org.lit.cli;
 
 import org.lit.core.config.ModelConfig;
 import org.lit.core.io.TensorFiles;
+import org.lit.core.nn.BlockSchedule;
 import org.lit.core.nn.DiffusionTransformer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,6 +21,9 @@ import java.util.Map;
 final class PredictCommand implements Runnable {
     @Mixin
     ModelOptions options;
+
+    @Option(names = "--layers", description = "a layer strategy: skip=A-B, repeat=A-B, reverse=A-B, parallel=A-B or loop=A-B:K (blocks 0..depth-1; see README)")
+    String layers;
 
     @Option(names = "--weights", description = ".safetensors, .pt/.pth (state dict or DiT train.py checkpoint) or .npz")
     Path weights;
@@ -56,6 +60,7 @@ final class PredictCommand implements Runnable {
         ModelConfig config = options.modelConfig("model.input-size=" + x.size(2));
         DiffusionTransformer model = new DiffusionTransformer(config, DataType.FLOAT);
         model.parameters().load(TensorFiles.read(weights), weights.toString());
+        model.setSchedule(BlockSchedule.parse(layers, config.depth()));
         int[] t = in.get("t").castTo(DataType.INT).toIntVector();
         int[] y = in.get("y").castTo(DataType.INT).toIntVector();
         INDArray result = cfgScale == null ? model.forward(x, t, y) : model.forwardWithCfg(x, t, y, cfgScale);

@@ -5,6 +5,7 @@ import org.lit.core.config.ModelConfig;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.io.DTypes;
 import org.lit.core.io.TensorFiles;
+import org.lit.core.nn.BlockSchedule;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.core.vae.AutoencoderKL;
 import org.lit.data.VaeFiles;
@@ -77,6 +78,9 @@ final class SampleCommand implements Runnable {
     @Option(names = "--clip-denoised", description = "clamp each step's x0 estimate to [-1, 1] (pixel-space models; DiT's latents are sampled unclipped)")
     boolean clipDenoised;
 
+    @Option(names = "--layers", description = "a layer strategy at sampling time: skip=A-B, repeat=A-B, reverse=A-B, parallel=A-B or loop=A-B:K (blocks 0..depth-1; see README)")
+    String layers;
+
     @Option(names = "--raw", description = "write the sampler's output in model space (float32 `samples`, N x C x H x W) to an .npz")
     boolean raw;
 
@@ -107,6 +111,7 @@ final class SampleCommand implements Runnable {
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
         DiffusionTransformer model = new DiffusionTransformer(config, DataType.FLOAT);
         model.parameters().load(TensorFiles.read(ModelWeights.local(weights)), weights);
+        model.setSchedule(BlockSchedule.parse(layers, config.depth()));
         INDArray z = noise == null ? Sampler.noise(seed, y.length, config) : startNoise(config, y.length);
         GaussianDiffusion d = GaussianDiffusion.respaced(String.valueOf(steps));
         long start = System.nanoTime();
@@ -122,7 +127,7 @@ final class SampleCommand implements Runnable {
 
     private void sampleSet(ModelConfig config) {
         SampleOptions o = new SampleOptions(weights, config, vae, num, sampler.equals("ddpm"), steps, cfgScale, clipDenoised, seed, batch,
-                partSize > 0 ? partSize : SampleOptions.defaultPartSize(num, batch), outUri, killPart);
+                partSize > 0 ? partSize : SampleOptions.defaultPartSize(num, batch), outUri, killPart, layers);
         SampleJob.Report r;
         try {
             r = SampleJob.run(spark.conf(), o);

@@ -114,6 +114,26 @@ class LitCommandTest {
         assertEquals(900, javax.imageio.ImageIO.read(run.resolve("loss.png").toFile()).getWidth());
     }
 
+    /** --layers at prediction: a strategy that changes nothing is bit-equal, skipping a block changes the output, a range past the depth is named. */
+    @Test
+    void predictTakesALayerStrategy() throws Exception {
+        String weights = Fixtures.file("lit_tiny.pt").toString(), inputs = Fixtures.file("lit_tiny_io.npz").toString();
+        String[] head = {"predict", "--model", "LiT-S/2"};
+        java.util.Map<String, INDArray> outs = new java.util.LinkedHashMap<>();
+        for (String layers : new String[] {"", "repeat=1-1", "skip=1-1"}) {
+            Path out = dir.resolve("layers-" + layers.replace('=', '_') + ".npz");
+            String[] tail = layers.isEmpty() ? new String[] {"--weights", weights, "--inputs", inputs, "--out", out.toString()}
+                    : new String[] {"--weights", weights, "--inputs", inputs, "--out", out.toString(), "--layers", layers};
+            assertEquals(0, Lit.execute(args(head, tail)), layers);
+            outs.put(layers, TensorFiles.read(out).get("out"));
+        }
+        assertEquals(outs.get(""), outs.get("repeat=1-1"));
+        assertFalse(outs.get("").equals(outs.get("skip=1-1")), "skipping block 1 changes the output");
+        LitRun past = LitRun.of(args(head, "--weights", weights, "--inputs", inputs, "--out", dir.resolve("x.npz").toString(), "--layers", "skip=1-2"));
+        assertEquals(2, past.code());
+        assertTrue(past.err().contains("'skip=1-2'") && past.err().contains("depth 2"), past.err());
+    }
+
     @Test
     void badInputExitsWithTwoAndWritesNothing() throws Exception {
         Path out = dir.resolve("never.npz");

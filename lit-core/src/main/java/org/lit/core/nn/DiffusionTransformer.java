@@ -28,6 +28,7 @@ public final class DiffusionTransformer {
     private final TimestepEmbedder tEmbedder;
     private final LabelEmbedder yEmbedder;
     private final List<DiTBlock> blocks = new ArrayList<>();
+    private BlockSchedule schedule;
     private final FinalLayer finalLayer;
     private long batch;
     private INDArray condition;
@@ -57,6 +58,7 @@ public final class DiffusionTransformer {
                 ? (p, name) -> new SoftmaxAttention(p, name, d, config.numHeads())
                 : (p, name) -> new LinearAttention(p, name, d, a.heads(), a.kernelSize());
         for (int i = 0; i < config.depth(); i++) blocks.add(new DiTBlock(b, "blocks." + i, d, config.mlpRatio(), attention));
+        this.schedule = BlockSchedule.all(config.depth());
         finalLayer = new FinalLayer(b, "final_layer", d, config.patchSize(), config.outChannels());
         parameterCount = b.size();
         params = allocate ? b.allocate(dtype) : null;
@@ -68,6 +70,11 @@ public final class DiffusionTransformer {
 
     public ParameterSet parameters() {
         return params;
+    }
+
+    /** The blocks inference runs, and how (a layer strategy); every block in order unless set. */
+    public void setSchedule(BlockSchedule schedule) {
+        this.schedule = schedule;
     }
 
     public int nullClass() {
@@ -92,7 +99,8 @@ public final class DiffusionTransformer {
         h.reshape('c', n, h.length() / n).addiRowVector(posEmbed.value().reshape(1, h.length() / n));
         INDArray c = tEmbedder.forward(t, dtype, keep).addi(yEmbedder.forward(y, keep));
         INDArray siluC = Activations.silu(c);
-        for (DiTBlock block : blocks) h = block.forward(h, siluC, keep);
+        if (keep && !schedule.isAll()) throw new IllegalStateException("training runs every block; the layer strategy " + schedule + " is for inference");
+        h = schedule.run(h, (i, in) -> blocks.get(i).forward(in, siluC, keep));
         INDArray out = finalLayer.forward(h, siluC, keep);
         if (keep) {
             batch = n;

@@ -79,6 +79,7 @@ public final class SampleJob {
         now.put("seed", o.seed());
         now.put("batch", o.batch());                  // the batch a part is sampled in can change its last bits
         now.put("part_size", o.partSize());
+        now.put("layers", o.layers() == null ? "all" : o.layers());
         JobManifest.claim(fs, new Path(o.partsDir(), "sample.json"), now, "sample job");
     }
 

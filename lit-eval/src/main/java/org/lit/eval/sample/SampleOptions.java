@@ -10,11 +10,13 @@ import java.io.Serializable;
  * sampler (DDPM or DDIM, respaced steps, guidance scale, x0 clipping), the seed that fixes every
  * draw, the batch a task samples at once, the samples per part (the unit a task makes and a re-run
  * skips), and the .npz to write. killPart is fault injection for tests (that part's first attempt
- * dies after writing its data, before its record).
+ * dies after writing its data, before its record). layers: a layer strategy (BlockSchedule), null for
+ * the network as it is.
  */
 public record SampleOptions(String weights, ModelConfig model, String vae, long num, boolean ddpm, int steps, double cfgScale,
-                            boolean clipDenoised, long seed, int batch, int partSize, String out, int killPart) implements Serializable {
+                            boolean clipDenoised, long seed, int batch, int partSize, String out, int killPart, String layers) implements Serializable {
     public SampleOptions {
+        org.lit.core.nn.BlockSchedule.parse(layers, model.depth());          // a bad strategy fails here, naming itself and the depth
         if (num < 1) throw new IllegalArgumentException("--num must be at least 1, got " + num);
         if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);

@@ -23,6 +23,7 @@ public final class SamplingModels {
     static SamplingModels load(SampleOptions o) {
         DiffusionTransformer model = new DiffusionTransformer(o.model(), DataType.FLOAT);
         model.parameters().load(TensorFiles.read(ModelWeights.local(o.weights())), o.weights());
+        model.setSchedule(org.lit.core.nn.BlockSchedule.parse(o.layers(), o.model().depth()));
         return new SamplingModels(model, o.vae() == null ? null : AutoencoderKL.load(VaeFiles.local(o.vae())));
     }
 

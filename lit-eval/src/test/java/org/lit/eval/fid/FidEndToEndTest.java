@@ -43,7 +43,7 @@ class FidEndToEndTest {
     private Path samples(String name, int num) {
         Fixtures.file("vae/config.json");
         SampleOptions o = new SampleOptions(Fixtures.file("dit_tiny.safetensors").toString(), Fixtures.tiny("dit"),
-                Fixtures.file("vae/diffusion_pytorch_model.safetensors").toString(), num, true, 3, 1.5, false, 1, 4, 4, dir.resolve(name).toString(), -1);
+                Fixtures.file("vae/diffusion_pytorch_model.safetensors").toString(), num, true, 3, 1.5, false, 1, 4, 4, dir.resolve(name).toString(), -1, null);
         SampleJob.run(local2(), o);
         return dir.resolve(name);
     }

@@ -37,7 +37,7 @@ class SampleJobTest {
     private SampleOptions options(String out, int killPart) {
         Fixtures.file("vae/config.json");
         return new SampleOptions(Fixtures.file("dit_tiny.safetensors").toString(), TINY, Fixtures.file("vae/diffusion_pytorch_model.safetensors").toString(),
-                7, true, 4, 1.5, false, 3, 2, 3, dir.resolve(out).toString(), killPart);
+                7, true, 4, 1.5, false, 3, 2, 3, dir.resolve(out).toString(), killPart, null);
     }
 
     private static SparkConf local(int workers) {
@@ -65,7 +65,7 @@ class SampleJobTest {
 
         // Another job may not reuse these parts.
         SampleOptions same = options("killed.npz", -1);
-        SampleOptions other = new SampleOptions(same.weights(), TINY, same.vae(), 7, true, 4, 1.5, false, 4, 2, 3, same.out(), -1);
+        SampleOptions other = new SampleOptions(same.weights(), TINY, same.vae(), 7, true, 4, 1.5, false, 4, 2, 3, same.out(), -1, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SampleJob.run(local(1), other));
         assertTrue(e.getMessage().contains("seed=3 -> 4"), e.getMessage());
     }
@@ -100,12 +100,29 @@ class SampleJobTest {
         Path bad = dir.resolve("nan.safetensors");
         org.lit.core.io.TensorFiles.write(bad, w);
         SampleOptions o = options("nan.npz", -1);
-        SampleOptions withNan = new SampleOptions(bad.toString(), TINY, o.vae(), 7, true, 4, 1.5, false, 3, 2, 3, o.out(), -1);
+        SampleOptions withNan = new SampleOptions(bad.toString(), TINY, o.vae(), 7, true, 4, 1.5, false, 3, 2, 3, o.out(), -1, null);
         Exception e = assertThrows(Exception.class, () -> SampleJob.run(local(1), withNan));
         Throwable root = e;
         while (root.getCause() != null) root = root.getCause();
         assertTrue(root.getMessage().matches("samples 0\\.\\.1: the sampler produced NaN.*"), root.getMessage());
         assertFalse(Files.exists(dir.resolve("nan.npz")));
+    }
+
+    /** --layers at sampling time: a strategy that changes nothing makes the same file; skipping a block another one. */
+    @Test
+    void aLayerStrategyAppliesToEverySample() throws Exception {
+        byte[][] files = new byte[3][];
+        String[] layers = {null, "repeat=1-1", "skip=0-0"};
+        for (int k = 0; k < 3; k++) {
+            SampleOptions o = options("layers" + k + ".npz", -1);
+            SampleJob.run(local(1), new SampleOptions(o.weights(), TINY, o.vae(), 7, true, 4, 1.5, false, 3, 2, 3, o.out(), -1, layers[k]));
+            files[k] = Files.readAllBytes(Path.of(o.out()));
+        }
+        assertArrayEquals(files[0], files[1]);
+        assertFalse(Arrays.equals(files[0], files[2]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SampleOptions("w", TINY, "v", 7, true, 4, 1.5, false, 3, 2, 3,
+                "x.npz", -1, "skip=0-2"));
+        assertTrue(e.getMessage().contains("depth 2"), e.getMessage());
     }
 
     @Test

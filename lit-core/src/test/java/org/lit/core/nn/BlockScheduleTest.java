@@ -1,0 +1,70 @@
+package org.lit.core.nn;
+
+import org.junit.jupiter.api.Test;
+import org.lit.core.Fixtures;
+import org.lit.core.config.ModelConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Layer strategies on a tiny DiT and LiT of depth 6 with random, non-zero weights. */
+class BlockScheduleTest {
+    private static DiffusionTransformer model(String kind) {
+        ModelConfig t = Fixtures.tiny(kind);
+        ModelConfig deep = new ModelConfig(t.name(), t.inputSize(), t.inChannels(), t.patchSize(), t.hiddenSize(), 6, t.numHeads(), t.mlpRatio(),
+                t.numClasses(), t.classDropout(), t.learnSigma(), t.attention());
+        DiffusionTransformer m = new DiffusionTransformer(deep, DataType.FLOAT);
+        m.parameters().initialize(0);
+        Nd4j.getRandom().setSeed(1);
+        m.parameters().values().addi(Nd4j.randn(DataType.FLOAT, m.parameters().size()).muli(0.05));   // adaLN-Zero's gates away from zero
+        return m;
+    }
+
+    private static INDArray out(DiffusionTransformer m, String strategy) {
+        Nd4j.getRandom().setSeed(2);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 3, 4, 8, 8);
+        m.setSchedule(BlockSchedule.parse(strategy, 6));
+        return m.forward(x, new int[] {10, 500, 999}, new int[] {1, 2, 10});
+    }
+
+    @Test
+    void strategiesThatChangeNothingAreBitEqualToTheNetwork() {
+        for (String kind : new String[] {"dit", "lit"}) {
+            DiffusionTransformer m = model(kind);
+            INDArray all = out(m, null);
+            for (String same : new String[] {"repeat=3-3", "reverse=3-3", "loop=3-3:1", "parallel=0-0", "repeat=5-5"}) {
+                assertEquals(all, out(m, same), kind + " " + same);
+            }
+            assertEquals(out(m, "parallel=1-4"), out(m, "loop=1-4:1"), kind + ": one loop is the parallel run");
+            for (String change : new String[] {"skip=2-3", "repeat=1-4", "reverse=1-4", "parallel=1-4", "loop=1-4:2"}) {
+                assertNotEquals(all, out(m, change), kind + " " + change + " changes the output");
+            }
+            assertNotEquals(out(m, "parallel=1-4"), out(m, "loop=1-4:2"));
+        }
+    }
+
+    @Test
+    void skippingABlockWhoseGatesAreZeroChangesNothing() {
+        DiffusionTransformer m = model("dit");
+        m.parameters().get("blocks.2.adaLN_modulation.1.weight").value().assign(0);
+        m.parameters().get("blocks.2.adaLN_modulation.1.bias").value().assign(0);
+        assertEquals(out(m, null), out(m, "skip=2-2"));
+        assertNotEquals(out(m, null), out(m, "skip=3-3"));
+    }
+
+    @Test
+    void aBadStrategyNamesItselfAndTheDepth() {
+        for (String bad : new String[] {"skipp=1-2", "skip=1", "loop=1-2", "skip=4-2", "skip=4-6", "repeat=0-12"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BlockSchedule.parse(bad, 6), bad);
+            assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("depth 6"), e.getMessage());
+        }
+        DiffusionTransformer m = model("dit");
+        m.setSchedule(BlockSchedule.parse("skip=1-1", 6));
+        assertThrows(IllegalStateException.class, () -> m.forwardForTraining(Nd4j.zeros(DataType.FLOAT, 1, 4, 8, 8), new int[] {1}, new int[] {1}));
+    }
+}
