@@ -12,13 +12,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Layer strategies on a tiny DiT and LiT of depth 6 with random, non-zero weights. */
+/** Layer strategies on a tiny DiT and LiT of depth 6 with random, non-zero weights, against the PyTorch reference. */
 class BlockScheduleTest {
-    private static DiffusionTransformer model(String kind) {
+    /** The tiny configs of make_fixtures.py at depth 6. */
+    private static ModelConfig deep(String kind) {
         ModelConfig t = Fixtures.tiny(kind);
-        ModelConfig deep = new ModelConfig(t.name(), t.inputSize(), t.inChannels(), t.patchSize(), t.hiddenSize(), 6, t.numHeads(), t.mlpRatio(),
+        return new ModelConfig(t.name(), t.inputSize(), t.inChannels(), t.patchSize(), t.hiddenSize(), 6, t.numHeads(), t.mlpRatio(),
                 t.numClasses(), t.classDropout(), t.learnSigma(), t.attention());
-        DiffusionTransformer m = new DiffusionTransformer(deep, DataType.FLOAT);
+    }
+
+    private static DiffusionTransformer model(String kind) {
+        DiffusionTransformer m = new DiffusionTransformer(deep(kind), DataType.FLOAT);
         m.parameters().initialize(0);
         Nd4j.getRandom().setSeed(1);
         m.parameters().values().addi(Nd4j.randn(DataType.FLOAT, m.parameters().size()).muli(0.05));   // adaLN-Zero's gates away from zero
@@ -30,6 +34,27 @@ class BlockScheduleTest {
         INDArray x = Nd4j.randn(DataType.FLOAT, 3, 4, 8, 8);
         m.setSchedule(BlockSchedule.parse(strategy, 6));
         return m.forward(x, new int[] {10, 500, 999}, new int[] {1, 2, 10});
+    }
+
+    /** Every strategy against tools/reference/layers_reference.py (make_layer_fixtures.py: depth 6, random weights, float64). */
+    @Test
+    void strategiesMatchThePyTorchReference() {
+        for (String kind : new String[] {"dit", "lit"}) {
+            DiffusionTransformer m = new DiffusionTransformer(deep(kind), DataType.FLOAT);
+            m.parameters().load(org.lit.core.io.TensorFiles.read(Fixtures.file(kind + "_deep.pt")), kind + "_deep.pt");
+            java.util.Map<String, INDArray> f = org.lit.core.io.TensorFiles.read(Fixtures.file(kind + "_deep_layers.npz"));
+            int[] t = f.get("t").toIntVector(), y = f.get("y").toIntVector();
+            int checked = 0;
+            for (String key : f.keySet()) {
+                if (!key.startsWith("out_")) continue;
+                String strategy = key.substring(4);
+                m.setSchedule(BlockSchedule.parse(strategy.equals("all") ? null : strategy, 6));
+                double err = Fixtures.relativeError(m.forward(f.get("x"), t, y), f.get(key));
+                assertTrue(err < 1e-4, kind + " " + strategy + ": relative error " + err);
+                checked++;
+            }
+            assertEquals(8, checked, kind);
+        }
     }
 
     @Test
