@@ -8,6 +8,8 @@ BlockSchedule. Blocks 0..depth-1, ranges inclusive:
 """
 import re
 
+import torch
+
 
 def plan(spec, depth):
     """The blocks as a list of stages: ("seq", [i, ...]) or ("par", [i, ...], K)."""
@@ -44,3 +46,20 @@ def forward(model, x, t, y, spec):
             for _ in range(stage[2]):
                 h = sum(model.blocks[i](h, c) for i in stage[1]) / len(stage[1])
     return model.unpatchify(model.final_layer(h, c))
+
+
+def block_states(model, x, t, y):
+    """The hidden states (N, T, D) after each block, every block run in order."""
+    h = model.x_embedder(x) + model.pos_embed
+    c = model.t_embedder(t) + model.y_embedder(y)
+    states = []
+    for block in model.blocks:
+        h = block(h, c)
+        states.append(h)
+    return states
+
+
+def similarity(states):
+    """S[i][j]: the mean over samples and tokens of the cosine similarity of the states after blocks i and j."""
+    unit = [h / h.norm(dim=-1, keepdim=True) for h in states]
+    return torch.tensor([[(a * b).sum(-1).mean().item() for b in unit] for a in unit], dtype=torch.float64)

@@ -1,5 +1,6 @@
 """Fixtures of the layer strategies (lit-core BlockScheduleTest): a tiny DiT and a tiny LiT of depth 6 with
-random weights, and their float64 outputs under each strategy of layers_reference.py.
+random weights, and their float64 outputs under each strategy of layers_reference.py, a 10-step DDIM
+trajectory (eta 0, no guidance) under two strategies, and the block similarity matrix.
 Run from the repository root: /usr/bin/python3 tools/reference/make_layer_fixtures.py
 """
 import os
@@ -7,10 +8,12 @@ import os
 import numpy as np
 import torch
 
-from layers_reference import forward
+import diffusion_reference as dr
+from layers_reference import block_states, forward, similarity
 from make_fixtures import OUT, TINY
 from dit_reference import DiT
 
+TRAJECTORY_STRATEGIES = ["skip=2-3", "loop=1-4:2"]
 STRATEGIES = ["", "skip=2-3", "repeat=1-4", "reverse=1-4", "parallel=1-4", "loop=1-4:3", "skip=0-0", "parallel=5-5"]
 
 
@@ -32,6 +35,17 @@ def main():
         with torch.no_grad():
             for s in STRATEGIES:
                 arrays["out_" + (s or "all")] = forward(model, x.float().double(), t, y, s).numpy()
+            arrays["similarity"] = similarity(block_states(model, x.float().double(), t, y)).numpy()
+            d = dr.Diffusion(dr.space_timesteps(1000, "ddim10"))
+            for s in TRAJECTORY_STRATEGIES:
+                z = x.float().double()
+                trajectory = [z]
+                for i in reversed(range(d.num_timesteps)):
+                    ts = torch.full((3,), i, dtype=torch.long)
+                    out = forward(model, z, torch.full((3,), d.timestep_map[i], dtype=torch.long), y, s)
+                    z = dr.ddim_step(d, out, z, ts)
+                    trajectory.append(z)
+                arrays["ddim10_" + s] = torch.stack(trajectory).numpy()
         np.savez(os.path.join(OUT, f"{kind}_deep_layers.npz"), **arrays)
     print("layer fixtures written to", os.path.abspath(OUT))
 

@@ -91,13 +91,27 @@ public final class DiffusionTransformer {
         return run(x, t, y, true);
     }
 
+    /**
+     * The hidden states (N, T, D) after each block, every block run once in order (whatever the
+     * schedule): what layer analysis compares.
+     */
+    public List<INDArray> blockStates(INDArray x, int[] t, int[] y) {
+        checkInputs(x, t, y);
+        INDArray h = embed(x, false);
+        INDArray siluC = Activations.silu(condition(t, y, false));
+        List<INDArray> states = new ArrayList<>(blocks.size());
+        for (DiTBlock block : blocks) {
+            h = block.forward(h, siluC, false);
+            states.add(h.reshape('c', x.size(0), config.tokens(), config.hiddenSize()));
+        }
+        return states;
+    }
+
     private INDArray run(INDArray x, int[] t, int[] y, boolean keep) {
         checkInputs(x, t, y);
-        DataType dtype = params.dataType();
         long n = x.size(0);
-        INDArray h = xEmbedder.forward(x.castTo(dtype), keep);
-        h.reshape('c', n, h.length() / n).addiRowVector(posEmbed.value().reshape(1, h.length() / n));
-        INDArray c = tEmbedder.forward(t, dtype, keep).addi(yEmbedder.forward(y, keep));
+        INDArray h = embed(x, keep);
+        INDArray c = condition(t, y, keep);
         INDArray siluC = Activations.silu(c);
         if (keep && !schedule.isAll()) throw new IllegalStateException("training runs every block; the layer strategy " + schedule + " is for inference");
         h = schedule.run(h, (i, in) -> blocks.get(i).forward(in, siluC, keep));
@@ -107,6 +121,19 @@ public final class DiffusionTransformer {
             condition = c;
         }
         return PatchEmbed.unpatchify(out, n, config.patchSize(), config.outChannels());
+    }
+
+    /** Patch tokens plus the positional embedding, (N, T, D). */
+    private INDArray embed(INDArray x, boolean keep) {
+        long n = x.size(0);
+        INDArray h = xEmbedder.forward(x.castTo(params.dataType()), keep);
+        h.reshape('c', n, h.length() / n).addiRowVector(posEmbed.value().reshape(1, h.length() / n));
+        return h;
+    }
+
+    /** c = t_embedder(t) + y_embedder(y), (N, D). */
+    private INDArray condition(int[] t, int[] y, boolean keep) {
+        return tEmbedder.forward(t, params.dataType(), keep).addi(yEmbedder.forward(y, keep));
     }
 
     /** Accumulates d(loss)/d(parameters) into the flat gradient buffer, given d(loss)/d(output). */

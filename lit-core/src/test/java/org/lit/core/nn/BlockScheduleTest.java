@@ -6,7 +6,15 @@ import org.lit.core.config.ModelConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.lit.core.diffusion.GaussianDiffusion;
+import org.lit.core.diffusion.Sampler;
+import org.lit.core.io.TensorFiles;
 
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,6 +63,48 @@ class BlockScheduleTest {
             }
             assertEquals(8, checked, kind);
         }
+    }
+
+    /** A 10-step DDIM trajectory (eta 0, no guidance) under two strategies, each step against the reference's. */
+    @Test
+    void ddimTrajectoriesUnderAStrategyMatchThePyTorchReference() {
+        GaussianDiffusion d = GaussianDiffusion.respaced("ddim10");
+        for (String kind : new String[] {"dit", "lit"}) {
+            DiffusionTransformer m = new DiffusionTransformer(deep(kind), DataType.FLOAT);
+            m.parameters().load(TensorFiles.read(Fixtures.file(kind + "_deep.pt")), kind + "_deep.pt");
+            Map<String, INDArray> f = TensorFiles.read(Fixtures.file(kind + "_deep_layers.npz"));
+            int[] y = f.get("y").toIntVector();
+            for (String strategy : new String[] {"skip=2-3", "loop=1-4:2"}) {
+                INDArray expected = f.get("ddim10_" + strategy);
+                assertEquals(d.numTimesteps() + 1, expected.size(0));
+                m.setSchedule(BlockSchedule.parse(strategy, 6));
+                INDArray x = f.get("x");
+                for (int i = d.numTimesteps() - 1, step = 1; i >= 0; i--, step++) {
+                    int[] t = {i, i, i};
+                    x = d.ddimStep(m.forward(x, d.originalTimesteps(t), y), x, t, 0.0, null, false);
+                    double err = Fixtures.relativeError(x, expected.get(NDArrayIndex.point(step)));
+                    assertTrue(err < 1e-4, kind + " " + strategy + " step " + step + ": relative error " + err);
+                }
+                INDArray sampled = Sampler.run(m, d, f.get("x"), y, new Sampler.Options(false, 1.0, false, 0));
+                assertEquals(x, sampled, kind + " " + strategy + ": the sampler's loop is the trajectory's");
+            }
+        }
+    }
+
+    /** Layer analysis reads every block's state whatever strategy is set (their values: lit-eval's BlockSimilarityTest). */
+    @Test
+    void blockStatesRunEveryBlockWhateverTheSchedule() {
+        DiffusionTransformer m = model("lit");
+        Nd4j.getRandom().setSeed(2);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 3, 4, 8, 8);
+        int[] t = {10, 500, 999}, y = {1, 2, 10};
+        List<INDArray> states = m.blockStates(x, t, y);
+        assertEquals(6, states.size());
+        for (INDArray h : states) assertArrayEquals(new long[] {3, 16, 64}, h.shape());
+        for (int i = 0; i < 5; i++) assertNotEquals(states.get(i), states.get(i + 1), "block " + (i + 1) + " changes h");
+        m.setSchedule(BlockSchedule.parse("skip=2-5", 6));
+        List<INDArray> again = m.blockStates(x, t, y);
+        for (int i = 0; i < 6; i++) assertEquals(states.get(i), again.get(i), "block " + i);
     }
 
     @Test
