@@ -4,6 +4,7 @@ import org.lit.core.config.ModelConfig;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.BlockSchedule;
 import org.lit.core.nn.DiffusionTransformer;
+import org.lit.core.nn.ModelInputs;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -50,20 +51,13 @@ final class PredictCommand implements Runnable {
         require(weights, "--weights");
         require(inputs, "--inputs");
         require(out, "--out");
-        Map<String, INDArray> in = TensorFiles.read(inputs);
-        for (String k : new String[] {"x", "t", "y"}) {
-            if (!in.containsKey(k)) throw new IllegalArgumentException(inputs + ": missing array '" + k + "' (has " + in.keySet() + ")");
-        }
-        INDArray x = in.get("x");
-        if (x.rank() != 4) throw new IllegalArgumentException(inputs + ": x must be (N, C, H, W), got " + Arrays.toString(x.shape()));
+        ModelInputs in = ModelInputs.read(inputs);
         // Without an explicit model.input-size, the input's side decides it (32 at 256px, 64 at 512px).
-        ModelConfig config = options.modelConfig("model.input-size=" + x.size(2));
+        ModelConfig config = options.modelConfig("model.input-size=" + in.x().size(2));
         DiffusionTransformer model = new DiffusionTransformer(config, DataType.FLOAT);
         model.parameters().load(TensorFiles.read(weights), weights.toString());
         model.setSchedule(BlockSchedule.parse(layers, config.depth()));
-        int[] t = in.get("t").castTo(DataType.INT).toIntVector();
-        int[] y = in.get("y").castTo(DataType.INT).toIntVector();
-        INDArray result = cfgScale == null ? model.forward(x, t, y) : model.forwardWithCfg(x, t, y, cfgScale);
+        INDArray result = cfgScale == null ? model.forward(in.x(), in.t(), in.y()) : model.forwardWithCfg(in.x(), in.t(), in.y(), cfgScale);
         Map<String, INDArray> written = new LinkedHashMap<>();
         written.put("out", result.castTo(DataType.FLOAT));
         TensorFiles.write(out, written);

@@ -2,7 +2,6 @@ package org.lit.cli;
 
 import org.lit.core.Chunks;
 import org.lit.core.config.ModelConfig;
-import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.io.DTypes;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.BlockSchedule;
@@ -12,6 +11,7 @@ import org.lit.data.VaeFiles;
 import org.lit.eval.sample.ModelWeights;
 import org.lit.eval.sample.SampleJob;
 import org.lit.eval.sample.SampleOptions;
+import org.lit.eval.sample.Sampling;
 import org.lit.core.image.SampleGrid;
 import org.lit.core.diffusion.Sampler;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -63,20 +63,8 @@ final class SampleCommand implements Runnable {
     @Option(names = "--noise", description = ".npz with array `noise` (N, C, H, W): start from it instead of seeded noise")
     Path noise;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the starting noise and DDPM's step noise (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--sampler", defaultValue = "ddpm", description = "ddpm | ddim (default: ${DEFAULT-VALUE})")
-    String sampler;
-
-    @Option(names = "--steps", defaultValue = "250", description = "sampling steps, respaced as create_diffusion(str(N)) (default: ${DEFAULT-VALUE})")
-    int steps;
-
-    @Option(names = "--cfg-scale", defaultValue = "1.0", description = "classifier-free guidance scale; 1 = none (default: ${DEFAULT-VALUE})")
-    double cfgScale;
-
-    @Option(names = "--clip-denoised", description = "clamp each step's x0 estimate to [-1, 1] (pixel-space models; DiT's latents are sampled unclipped)")
-    boolean clipDenoised;
+    @Mixin
+    SamplerOptions sampler;
 
     @Option(names = "--layers", description = "a layer strategy at sampling time: skip=A-B, repeat=A-B, reverse=A-B, parallel=A-B or loop=A-B:K (blocks 0..depth-1; see README)")
     String layers;
@@ -95,11 +83,11 @@ final class SampleCommand implements Runnable {
     @Override
     public void run() {
         ModelConfig config = options.modelConfig();
-        if (!sampler.equals("ddpm") && !sampler.equals("ddim")) throw new IllegalArgumentException("--sampler must be ddpm or ddim, got '" + sampler + "'");
+        Sampling how = sampler.sampling();
         if ((num == null) == (labels == null)) throw new IllegalArgumentException("give either --labels (these samples, here) or --num N (a sample set, as a Spark job)");
         if (num != null) {
             if (noise != null || raw) throw new IllegalArgumentException("--noise and --raw go with --labels; --num draws its own noise and writes images");
-            sampleSet(config);
+            sampleSet(config, how);
             return;
         }
         out = Path.of(outUri);
@@ -109,14 +97,12 @@ final class SampleCommand implements Runnable {
             throw new IllegalArgumentException(config.name() + " samples latents (" + config.inChannels() + " channels): give --vae FILE to decode them, or --raw for the latents");
         }
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
-        DiffusionTransformer model = new DiffusionTransformer(config, DataType.FLOAT);
-        model.parameters().load(TensorFiles.read(ModelWeights.local(weights)), weights);
+        DiffusionTransformer model = ModelWeights.load(config, weights);
         model.setSchedule(BlockSchedule.parse(layers, config.depth()));
-        INDArray z = noise == null ? Sampler.noise(seed, y.length, config) : startNoise(config, y.length);
-        GaussianDiffusion d = GaussianDiffusion.respaced(String.valueOf(steps));
+        INDArray z = noise == null ? Sampler.noise(how.seed(), y.length, config) : startNoise(config, y.length);
         long start = System.nanoTime();
-        INDArray samples = Sampler.run(model, d, z, y, new Sampler.Options(sampler.equals("ddpm"), cfgScale, clipDenoised, seed));
-        System.out.printf("%d samples, %s %d steps, cfg %.2f: %.1f s%n", y.length, sampler, steps, cfgScale, (System.nanoTime() - start) / 1e9);
+        INDArray samples = how.fromNoise(model, z, y);
+        System.out.printf("%d samples, %s: %.1f s%n", y.length, how.describe(), (System.nanoTime() - start) / 1e9);
         if (!raw && vae != null) samples = decode(samples);
         try {
             write(samples, npz);
@@ -125,8 +111,8 @@ final class SampleCommand implements Runnable {
         }
     }
 
-    private void sampleSet(ModelConfig config) {
-        SampleOptions o = new SampleOptions(weights, config, vae, num, sampler.equals("ddpm"), steps, cfgScale, clipDenoised, seed, batch,
+    private void sampleSet(ModelConfig config, Sampling how) {
+        SampleOptions o = new SampleOptions(weights, config, vae, num, how.ddpm(), how.steps(), how.cfgScale(), how.clipDenoised(), how.seed(), batch,
                 partSize > 0 ? partSize : SampleOptions.defaultPartSize(num, batch), outUri, killPart, layers);
         SampleJob.Report r;
         try {

@@ -41,11 +41,21 @@ public final class SampleGrid {
 
     /** Images (N, 3, H, W) in [-1, 1] as a grid of the given number of columns. */
     public static void write(INDArray images, int columns, OutputStream out) throws IOException {
-        write(toUint8Nhwc(images), (int) images.size(0), (int) images.size(2), (int) images.size(3), columns, out);
+        ImageIO.write(image(images, columns), "png", out);
     }
 
     /** n uint8 images (H, W, 3), one after another, as a grid of the given number of columns. */
     public static void write(byte[] nhwc, int n, int h, int w, int columns, OutputStream out) throws IOException {
+        ImageIO.write(image(nhwc, n, h, w, columns), "png", out);
+    }
+
+    /** Images (N, 3, H, W) in [-1, 1] as a grid image of the given number of columns. */
+    public static BufferedImage image(INDArray images, int columns) {
+        return image(toUint8Nhwc(images), (int) images.size(0), (int) images.size(2), (int) images.size(3), columns);
+    }
+
+    /** The grid as an image: tiles 2 pixels apart, enlarged to at least 64 pixels. */
+    public static BufferedImage image(byte[] nhwc, int n, int h, int w, int columns) {
         int rows = (n + columns - 1) / columns, pad = 2, zoom = Math.max(1, 64 / Math.max(h, w));
         int th = h * zoom, tw = w * zoom;
         BufferedImage grid = new BufferedImage(columns * (tw + pad) + pad, rows * (th + pad) + pad, BufferedImage.TYPE_INT_RGB);
@@ -58,6 +68,6 @@ public final class SampleGrid {
                 }
             }
         }
-        ImageIO.write(grid, "png", out);
+        return grid;
     }
 }

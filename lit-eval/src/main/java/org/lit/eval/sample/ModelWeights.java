@@ -3,7 +3,11 @@ package org.lit.eval.sample;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.lit.core.config.ModelConfig;
+import org.lit.core.io.TensorFiles;
+import org.lit.core.nn.DiffusionTransformer;
 import org.lit.data.HadoopFiles;
+import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +17,13 @@ public final class ModelWeights {
     static final String EMA = "ema.safetensors";
 
     private ModelWeights() {
+    }
+
+    /** The network of this config with these weights (read strictly: a missing or misshapen tensor is named), float32. */
+    public static DiffusionTransformer load(ModelConfig config, String uri) {
+        DiffusionTransformer model = new DiffusionTransformer(config, DataType.FLOAT);
+        model.parameters().load(TensorFiles.read(local(uri)), uri);
+        return model;
     }
 
     /** A local copy (or the file itself) of the weights a URI names. */

@@ -22,4 +22,22 @@ public record Sampling(boolean ddpm, int steps, double cfgScale, boolean clipDen
         Sampler.Options how = new Sampler.Options(ddpm, cfgScale, clipDenoised, draws.stepNoise(from, n));
         return Sampler.run(model, d, draws.startNoise(from, n, model.config()), draws.labels(from, n), how);
     }
+
+    /**
+     * Samples of the given labels from the starting noise z (n, C, H, W), `lit sample --labels`:
+     * DDPM's step noise from one stream over the batch, fixed by the seed.
+     */
+    public INDArray fromNoise(DiffusionTransformer model, INDArray z, int[] labels) {
+        return Sampler.run(model, GaussianDiffusion.respaced(String.valueOf(steps)), z, labels, new Sampler.Options(ddpm, cfgScale, clipDenoised, seed));
+    }
+
+    /** Samples of the given labels from the seed's noise (Sampler.noise). */
+    public INDArray ofLabels(DiffusionTransformer model, int[] labels) {
+        return fromNoise(model, Sampler.noise(seed, labels.length, model.config()), labels);
+    }
+
+    /** "ddpm 250 steps, cfg 4.00": for progress lines. */
+    public String describe() {
+        return String.format("%s %d steps, cfg %.2f", ddpm ? "ddpm" : "ddim", steps, cfgScale);
+    }
 }
