@@ -41,7 +41,7 @@ public final class Lit implements Runnable {
         CommandLine cli = new CommandLine(new Lit());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigError || e instanceof TensorFileException || e instanceof IllegalArgumentException) {
-                cmd.getErr().println("lit " + cmd.getCommandName() + ": error: " + e.getMessage());
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());   // "lit layers sweep: error: ..."
                 return 2;
             }
             throw e;

@@ -134,7 +134,7 @@ class LayersCommandTest {
         LitRun bad = LitRun.of(args(new String[] {"layers", "sweep"}, MODEL, new String[] {"--weights", weights(), "--vae", vae()}, SAMPLER,
                 new String[] {"--strategies", "skip=2-7", "--labels", "0", "--out", dir.resolve("bad").toString()}));
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("'skip=2-7'") && bad.err().contains("depth 6"), bad.err());
+        assertTrue(bad.err().startsWith("lit layers sweep: error: ") && bad.err().contains("'skip=2-7'") && bad.err().contains("depth 6"), bad.err());
         assertTrue(!Files.exists(dir.resolve("bad/all.png")), "nothing sampled before the strategies are checked");
     }
 }
