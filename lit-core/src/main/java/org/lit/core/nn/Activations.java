@@ -25,18 +25,19 @@ public final class Activations {
         return d.muli(dy);
     }
 
-    /** tanh-GELU: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); returns {y, tanh term}. */
+    /**
+     * tanh-GELU: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), computed as x * sigmoid(2u)
+     * (the same function: 0.5 (1 + tanh(u)) = sigmoid(2u)) in six ND4J passes where the tanh form
+     * takes nine; returns {y, sigmoid(2u)}.
+     */
     public static INDArray[] geluTanh(INDArray x) {
-        INDArray inner = x.mul(x).muli(GELU_C).addi(1.0).muli(x).muli(SQRT_2_OVER_PI);
-        INDArray t = Transforms.tanh(inner, false);
-        INDArray y = t.add(1.0).muli(x).muli(0.5);
-        return new INDArray[] {y, t};
+        INDArray s = Transforms.sigmoid(x.mul(x).muli(2 * SQRT_2_OVER_PI * GELU_C).addi(2 * SQRT_2_OVER_PI).muli(x), false);
+        return new INDArray[] {s.mul(x), s};
     }
 
-    /** dy * [0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)]. */
-    public static INDArray geluTanhBackward(INDArray x, INDArray t, INDArray dy) {
-        INDArray inner = x.mul(x).muli(3 * GELU_C).addi(1.0).muli(SQRT_2_OVER_PI);
-        INDArray d = t.mul(t).rsubi(1.0).muli(inner).muli(x).addi(t).addi(1.0).muli(0.5);
-        return d.muli(dy);
+    /** dy * [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)], s = sigmoid(2u) from the forward. */
+    public static INDArray geluTanhBackward(INDArray x, INDArray s, INDArray dy) {
+        INDArray d = x.mul(x).muli(2 * SQRT_2_OVER_PI * 3 * GELU_C).addi(2 * SQRT_2_OVER_PI).muli(x);
+        return d.muli(s.rsub(1.0).muli(s)).addi(s).muli(dy);
     }
 }

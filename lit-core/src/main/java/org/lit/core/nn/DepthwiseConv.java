@@ -1,5 +1,6 @@
 package org.lit.core.nn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,7 +12,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * filter bank shared by all heads. The token matrix is viewed as an NHWC image (B, side, side, h*hd)
  * with the filters tiled over heads, so no permute is needed, and the convolution is k*k shifted
  * views of the zero-padded image, each scaled per channel: plain ND4J ops that run on any backend.
- * (libnd4j's depthwise_conv2d_bp took 60% of a LiT-S/2 step on the CPU; this takes a few percent.)
+ * (libnd4j's depthwise_conv2d_bp took 60% of a LiT-S/2 step on the CPU.) On the CPU backend, with
+ * float32, {@link CpuDepthwise}'s loops do the same in one pass per tap (these views cost 25% of a
+ * LiT-S/2 step in a JFR profile).
  */
 public final class DepthwiseConv {
     public final Param weight;
@@ -20,6 +23,8 @@ public final class DepthwiseConv {
     private final long headDim;
     private final int kernel;
     private INDArray padded;
+    private float[] input;
+    private int inputBatch;
 
     public DepthwiseConv(ParameterSet.Builder params, String name, long heads, long headDim, int kernel) {
         this.heads = heads;
@@ -35,6 +40,7 @@ public final class DepthwiseConv {
 
     /** tokens (B*T, h*hd) to the convolved (B*T, h*hd), bias included. */
     public INDArray forward(INDArray tokens, long batch, boolean keep) {
+        if (fast(tokens)) return fastForward(tokens, batch, keep);
         INDArray padded = padded(tokens, batch);
         INDArray out = Nd4j.zeros(tokens.dataType(), batch, side(tokens, batch), side(tokens, batch), tokens.size(1));
         Broadcast.add(out, Nd4j.tile(bias.value(), (int) heads), out, 3);
@@ -48,6 +54,7 @@ public final class DepthwiseConv {
      * correlation with the taps mirrored, over the zero-padded output gradient.
      */
     public INDArray backward(INDArray dOut) {
+        if (input != null) return fastBackward(dOut);
         long batch = padded.size(0);
         long side = side(dOut, batch);
         long channels = dOut.size(1);
@@ -69,6 +76,47 @@ public final class DepthwiseConv {
         bias.grad().addi(Tokens.columnSums(dOut).reshape('c', heads, headDim).sum(0));
         padded = null;
         return dIn.reshape('c', dOut.shape());
+    }
+
+    private static boolean fast(INDArray tokens) {
+        return tokens.dataType() == DataType.FLOAT && CpuKernels.enabled("dwc");
+    }
+
+    private INDArray fastForward(INDArray tokens, long batch, boolean keep) {
+        float[] in = Floats.of(tokens);
+        int channels = (int) tokens.size(1), side = (int) side(tokens, batch);
+        float[] b = bias.value().toFloatVector();
+        float[] out = new float[in.length];
+        for (int row = 0; row < out.length; row += channels) {
+            for (int c = 0; c < channels; c++) out[row + c] = b[c % (int) headDim];
+        }
+        CpuDepthwise.correlate(in, Floats.of(tiledWeight()), (int) batch, side, channels, kernel, false, out);
+        input = keep ? in : null;
+        inputBatch = (int) batch;
+        return Nd4j.create(out, tokens.shape(), 'c');
+    }
+
+    private INDArray fastBackward(INDArray dOut) {
+        float[] grad = Floats.of(dOut);
+        int channels = (int) dOut.size(1), pixels = (int) dOut.size(0), batch = inputBatch;
+        int side = (int) side(dOut, batch);
+        float[] dIn = new float[grad.length];
+        CpuDepthwise.correlate(grad, Floats.of(tiledWeight()), batch, side, channels, kernel, true, dIn);
+        float[] dTaps = CpuDepthwise.tapGradients(input, grad, batch, side, channels, kernel);
+        int hd = (int) headDim, taps = kernel * kernel;
+        float[] dWeight = new float[hd * taps], dBias = new float[hd];
+        for (int t = 0; t < taps; t++) {
+            for (int c = 0; c < channels; c++) dWeight[(c % hd) * taps + t] += dTaps[t * channels + c];
+        }
+        float[] columns = new float[channels];
+        for (int p = 0; p < pixels; p++) {
+            for (int c = 0, at = p * channels; c < channels; c++) columns[c] += grad[at + c];
+        }
+        for (int c = 0; c < channels; c++) dBias[c % hd] += columns[c];
+        weight.grad().addi(Nd4j.create(dWeight, weight.grad().shape(), 'c'));
+        bias.grad().addi(Nd4j.create(dBias, bias.grad().shape(), 'c'));
+        input = null;
+        return Nd4j.create(dIn, dOut.shape(), 'c');
     }
 
     /** out += sum over taps k of taps[k] * window k of padded (window k* of tap k mirrored, if flip). */

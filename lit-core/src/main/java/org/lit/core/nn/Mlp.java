@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Mlp {
     private final Linear fc1;
     private final Linear fc2;
-    private INDArray hidden, tanhTerm;
+    private INDArray hidden, gate;
 
     public Mlp(ParameterSet.Builder params, String name, long dim, long hiddenDim) {
         this.fc1 = new Linear(params, name + ".fc1", dim, hiddenDim);
@@ -18,15 +18,15 @@ public final class Mlp {
         INDArray[] gelu = Activations.geluTanh(h);
         if (keep) {
             hidden = h;
-            tanhTerm = gelu[1];
+            gate = gelu[1];
         }
         return fc2.forward(gelu[0], keep);
     }
 
     public INDArray backward(INDArray dy) {
         INDArray dAct = fc2.backward(dy, true);
-        INDArray dHidden = Activations.geluTanhBackward(hidden, tanhTerm, dAct);
-        hidden = tanhTerm = null;
+        INDArray dHidden = Activations.geluTanhBackward(hidden, gate, dAct);
+        hidden = gate = null;
         return fc1.backward(dHidden, true);
     }
 
