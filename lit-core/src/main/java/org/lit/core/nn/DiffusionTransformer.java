@@ -3,6 +3,7 @@ package org.lit.core.nn;
 import org.lit.core.config.AttentionConfig;
 import org.lit.core.config.ModelConfig;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -114,13 +115,20 @@ public final class DiffusionTransformer {
         INDArray c = condition(t, y, keep);
         INDArray siluC = Activations.silu(c);
         if (keep && !schedule.isAll()) throw new IllegalStateException("training runs every block; the layer strategy " + schedule + " is for inference");
-        h = schedule.run(h, (i, in) -> blocks.get(i).forward(in, siluC, keep));
+        h = schedule.run(h, (i, in) -> keep ? blocks.get(i).forward(in, siluC, true) : inferBlock(i, in, siluC));
         INDArray out = finalLayer.forward(h, siluC, keep);
         if (keep) {
             batch = n;
             condition = c;
         }
         return PatchEmbed.unpatchify(out, n, config.patchSize(), config.outChannels());
+    }
+
+    /** One block at inference, its temporaries gone with its scope: only the output moves up to the caller's. */
+    private INDArray inferBlock(int i, INDArray h, INDArray siluC) {
+        try (MemoryWorkspace ws = StepScope.openBlock()) {
+            return blocks.get(i).forward(h, siluC, false).leverage();
+        }
     }
 
     /** Patch tokens plus the positional embedding, (N, T, D). */
@@ -143,9 +151,12 @@ public final class DiffusionTransformer {
         INDArray dh = g[0];
         INDArray dSiluC = g[1];
         for (int i = blocks.size() - 1; i >= 0; i--) {
-            INDArray[] gb = blocks.get(i).backward(dh);
-            dh = gb[0];
-            dSiluC.addi(gb[1]);
+            // The block's temporaries live only as long as its backward; dh and dSiluC carry over in place.
+            try (MemoryWorkspace ws = StepScope.openBlock()) {
+                INDArray[] gb = blocks.get(i).backward(dh);
+                dh.assign(gb[0]);
+                dSiluC.addi(gb[1]);
+            }
         }
         INDArray dc = Activations.siluBackward(condition, dSiluC);
         tEmbedder.backward(dc);

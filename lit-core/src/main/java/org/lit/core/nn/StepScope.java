@@ -34,4 +34,14 @@ public final class StepScope {
     public static MemoryWorkspace open() {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, "lit-step");
     }
+
+    /**
+     * Opens a workspace nested in the step's for the temporaries of one block: they are gone when
+     * it closes, so a step holds the forward's activations plus one block's temporaries at a time,
+     * not every temporary of the step (a bump allocator frees nothing until its scope ends). What
+     * must outlive the block is written into arrays of the enclosing scope.
+     */
+    public static MemoryWorkspace openBlock() {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, "lit-block");
+    }
 }
