@@ -3,54 +3,95 @@ package org.lit.core.nn;
 import java.util.stream.IntStream;
 
 /**
- * LiT's depth-wise convolution on the CPU: loops over NHWC float arrays, the channel loop innermost
- * (contiguous in every array, so C2 turns it into SIMD), rows of the output split over the cores.
- * One pass per tap over the input instead of ND4J's strided view, multiply, add and copy per tap.
- * Taps are (k*k, C): tap t = (dy, dx) of every channel, the filters already tiled over heads.
+ * LiT's depth-wise convolution on the CPU as loops over Java arrays. An image (B, S, S, C) is held
+ * as B*S rows of S*C floats, and for each column shift dx a copy of the rows shifted by dx - k/2
+ * pixels (zeros where the shift leaves the image): tap (dy, dx) of output row y then reads shifted
+ * row y + dy - k/2 at the output's own index. Every array in the inner loop is indexed by the same
+ * j, the one form C2 turns into SIMD (with different offsets it stays scalar, about 5x slower).
+ * Taps are tiled over a row, one array of S*C per tap.
  */
 final class CpuDepthwise {
-    private CpuDepthwise() {
+    private final int batch;
+    private final int side;
+    private final int channels;
+    private final int kernel;
+
+    CpuDepthwise(int batch, int side, int channels, int kernel) {
+        this.batch = batch;
+        this.side = side;
+        this.channels = channels;
+        this.kernel = kernel;
+    }
+
+    int rowLength() {
+        return side * channels;
+    }
+
+    /** For each dx, the rows shifted so that index j of output row y holds pixel x + dx - k/2 of the input row. */
+    float[][][] shifted(float[][] rows) {
+        int pad = kernel / 2, length = rowLength();
+        float[][][] out = new float[kernel][][];
+        for (int dx = 0; dx < kernel; dx++) {
+            int shift = (dx - pad) * channels;
+            if (shift == 0) {
+                out[dx] = rows;
+                continue;
+            }
+            float[][] s = new float[rows.length][length];
+            for (int r = 0; r < rows.length; r++) {
+                if (shift > 0) System.arraycopy(rows[r], shift, s[r], 0, length - shift);
+                else System.arraycopy(rows[r], 0, s[r], -shift, length + shift);
+            }
+            out[dx] = s;
+        }
+        return out;
+    }
+
+    /** (k*k, C) taps tiled along a row: tap t is repeated for each of the S pixels. */
+    float[][] tiled(float[] taps) {
+        float[][] out = new float[kernel * kernel][rowLength()];
+        for (int t = 0; t < out.length; t++) {
+            for (int x = 0; x < side; x++) System.arraycopy(taps, t * channels, out[t], x * channels, channels);
+        }
+        return out;
     }
 
     /**
      * out[b, y, x, c] += sum over taps (dy, dx) of taps[t, c] * in[b, y + dy - k/2, x + dx - k/2, c]
      * (zero outside the image); flip: tap t read as tap k*k-1-t, the transposed convolution.
      */
-    static void correlate(float[] in, float[] taps, int batch, int side, int channels, int kernel, boolean flip, float[] out) {
-        int pad = kernel / 2, last = kernel * kernel - 1;
+    void correlate(float[][][] shiftedIn, float[][] tiledTaps, boolean flip, float[][] out) {
+        int pad = kernel / 2, last = kernel * kernel - 1, length = rowLength();
         IntStream.range(0, batch * side).parallel().forEach(row -> {
-            int b = row / side, y = row % side;
-            for (int x = 0; x < side; x++) {
-                int o = ((row * side) + x) * channels;
-                for (int dy = 0; dy < kernel; dy++) {
-                    int iy = y + dy - pad;
-                    if (iy < 0 || iy >= side) continue;
-                    for (int dx = 0; dx < kernel; dx++) {
-                        int ix = x + dx - pad;
-                        if (ix < 0 || ix >= side) continue;
-                        int i = ((b * side + iy) * side + ix) * channels;
-                        int t = (flip ? last - (dy * kernel + dx) : dy * kernel + dx) * channels;
-                        for (int c = 0; c < channels; c++) out[o + c] += taps[t + c] * in[i + c];
-                    }
+            int y = row % side;
+            float[] o = out[row];
+            for (int dy = 0; dy < kernel; dy++) {
+                int iy = y + dy - pad;
+                if (iy < 0 || iy >= side) continue;
+                for (int dx = 0; dx < kernel; dx++) {
+                    float[] w = tiledTaps[flip ? last - (dy * kernel + dx) : dy * kernel + dx];
+                    float[] in = shiftedIn[dx][row + dy - pad];
+                    for (int j = 0; j < length; j++) o[j] += w[j] * in[j];
                 }
             }
         });
     }
 
     /** dTaps[t, c] = sum over pixels of grad[b, y, x, c] * in[b, y + dy - k/2, x + dx - k/2, c]; one tap per task. */
-    static float[] tapGradients(float[] in, float[] grad, int batch, int side, int channels, int kernel) {
-        int pad = kernel / 2;
+    float[] tapGradients(float[][][] shiftedIn, float[][] grad) {
+        int pad = kernel / 2, length = rowLength();
         float[] dTaps = new float[kernel * kernel * channels];
         IntStream.range(0, kernel * kernel).parallel().forEach(t -> {
-            int dy = t / kernel, dx = t % kernel, d = t * channels;
-            for (int b = 0; b < batch; b++) {
-                for (int y = Math.max(0, pad - dy); y < Math.min(side, side + pad - dy); y++) {
-                    for (int x = Math.max(0, pad - dx); x < Math.min(side, side + pad - dx); x++) {
-                        int o = ((b * side + y) * side + x) * channels;
-                        int i = ((b * side + y + dy - pad) * side + x + dx - pad) * channels;
-                        for (int c = 0; c < channels; c++) dTaps[d + c] += grad[o + c] * in[i + c];
-                    }
-                }
+            int dy = t / kernel, dx = t % kernel;
+            float[] acc = new float[length];
+            for (int row = 0; row < batch * side; row++) {
+                int iy = row % side + dy - pad;
+                if (iy < 0 || iy >= side) continue;
+                float[] g = grad[row], in = shiftedIn[dx][row + dy - pad];
+                for (int j = 0; j < length; j++) acc[j] += g[j] * in[j];
+            }
+            for (int x = 0; x < side; x++) {
+                for (int c = 0; c < channels; c++) dTaps[t * channels + c] += acc[x * channels + c];
             }
         });
         return dTaps;

@@ -23,7 +23,7 @@ public final class DepthwiseConv {
     private final long headDim;
     private final int kernel;
     private INDArray padded;
-    private float[] input;
+    private float[][] input;
     private int inputBatch;
 
     public DepthwiseConv(ParameterSet.Builder params, String name, long heads, long headDim, int kernel) {
@@ -83,40 +83,44 @@ public final class DepthwiseConv {
     }
 
     private INDArray fastForward(INDArray tokens, long batch, boolean keep) {
-        float[] in = Floats.of(tokens);
-        int channels = (int) tokens.size(1), side = (int) side(tokens, batch);
+        CpuDepthwise k = kernelFor(tokens, batch);
+        float[][] rows = Floats.rows(tokens, k.rowLength());
+        float[][][] in = k.shifted(rows);
         float[] b = bias.value().toFloatVector();
-        float[] out = new float[in.length];
-        for (int row = 0; row < out.length; row += channels) {
-            for (int c = 0; c < channels; c++) out[row + c] = b[c % (int) headDim];
-        }
-        CpuDepthwise.correlate(in, Floats.of(tiledWeight()), (int) batch, side, channels, kernel, false, out);
-        input = keep ? in : null;
+        float[] biasRow = new float[k.rowLength()];
+        for (int j = 0; j < biasRow.length; j++) biasRow[j] = b[j % (int) headDim];
+        float[][] out = new float[in[0].length][];
+        for (int r = 0; r < out.length; r++) out[r] = biasRow.clone();
+        k.correlate(in, k.tiled(Floats.of(tiledWeight())), false, out);
+        input = keep ? rows : null;         // shifted again in backward: one image kept, not k
         inputBatch = (int) batch;
-        return Nd4j.create(out, tokens.shape(), 'c');
+        return Floats.fromRows(out, tokens.shape());
     }
 
     private INDArray fastBackward(INDArray dOut) {
-        float[] grad = Floats.of(dOut);
-        int channels = (int) dOut.size(1), pixels = (int) dOut.size(0), batch = inputBatch;
-        int side = (int) side(dOut, batch);
-        float[] dIn = new float[grad.length];
-        CpuDepthwise.correlate(grad, Floats.of(tiledWeight()), batch, side, channels, kernel, true, dIn);
-        float[] dTaps = CpuDepthwise.tapGradients(input, grad, batch, side, channels, kernel);
-        int hd = (int) headDim, taps = kernel * kernel;
+        CpuDepthwise k = kernelFor(dOut, inputBatch);
+        float[][] grad = Floats.rows(dOut, k.rowLength());
+        float[][] dIn = new float[grad.length][k.rowLength()];
+        k.correlate(k.shifted(grad), k.tiled(Floats.of(tiledWeight())), true, dIn);
+        float[] dTaps = k.tapGradients(k.shifted(input), grad);
+        int channels = (int) dOut.size(1), hd = (int) headDim, taps = kernel * kernel;
         float[] dWeight = new float[hd * taps], dBias = new float[hd];
         for (int t = 0; t < taps; t++) {
             for (int c = 0; c < channels; c++) dWeight[(c % hd) * taps + t] += dTaps[t * channels + c];
         }
         float[] columns = new float[channels];
-        for (int p = 0; p < pixels; p++) {
-            for (int c = 0, at = p * channels; c < channels; c++) columns[c] += grad[at + c];
+        for (float[] row : grad) {
+            for (int j = 0; j < row.length; j++) columns[j % channels] += row[j];
         }
         for (int c = 0; c < channels; c++) dBias[c % hd] += columns[c];
         weight.grad().addi(Nd4j.create(dWeight, weight.grad().shape(), 'c'));
         bias.grad().addi(Nd4j.create(dBias, bias.grad().shape(), 'c'));
         input = null;
-        return Nd4j.create(dIn, dOut.shape(), 'c');
+        return Floats.fromRows(dIn, dOut.shape());
+    }
+
+    private CpuDepthwise kernelFor(INDArray tokens, long batch) {
+        return new CpuDepthwise((int) batch, (int) side(tokens, batch), (int) tokens.size(1), kernel);
     }
 
     /** out += sum over taps k of taps[k] * window k of padded (window k* of tap k mirrored, if flip). */
