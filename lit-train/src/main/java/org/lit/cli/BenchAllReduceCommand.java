@@ -41,6 +41,8 @@ final class BenchAllReduceCommand implements Runnable {
 
     private static final int WARMUP = 2;
 
+    private int runs;
+
     /** {seconds, allreduce_seconds} of the metrics line of a step (both cumulative). */
     private static double[] metrics(Path run, int step) {
         try {
@@ -69,7 +71,8 @@ final class BenchAllReduceCommand implements Runnable {
         Config c = options.resolve(List.of("data.path=\"" + tmp.resolve("data/train") + "\"", "train.workers=" + w, "train.global-batch=" + w * batch,
                 "train.micro-batch=" + batch, "train.steps=" + steps, "train.log-every=1", "train.checkpoint-every=" + steps,
                 "train.sample-every=0", "train.sample-steps=2", "train.allreduce.overlap=" + overlap), pixelModel);
-        Path run = tmp.resolve("run-" + w + (overlap ? "-overlap" : "-after"));
+        // A fresh directory per run: a run directory with a last checkpoint would resume and train nothing.
+        Path run = tmp.resolve("run-" + (++runs) + "-w" + w + (overlap ? "-overlap" : "-after"));
         SparkTraining.run(new SparkConf().setMaster("local[" + w + "]"), c, run.toString());
         double[] first = metrics(run, WARMUP), last = metrics(run, steps);
         int timed = steps - WARMUP;
