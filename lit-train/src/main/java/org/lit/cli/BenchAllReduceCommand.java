@@ -5,6 +5,7 @@ import org.apache.spark.SparkConf;
 import org.lit.bench.AllReduceBenchmark;
 import org.lit.core.nn.DiffusionTransformer;
 import org.lit.data.SyntheticShapes;
+import org.lit.train.ParallelConfig;
 import org.lit.train.SparkTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,11 +20,12 @@ import java.util.List;
 /**
  * Data-parallel training speed on this machine: for each worker count W, a real training run under
  * Spark local[W] (per-worker batch fixed, so the global batch is W x batch) reporting images/s and
- * the share of step time in the gradient all-reduce; then the TCP ring's bytes/s on the model's
- * gradient buffer against a plain loopback socket copy of the same bytes, in the same run.
+ * the share of step time the training thread waits on the gradient all-reduce; for W = 2 that
+ * share with the sum after the backward and overlapped with it, in the same run; then the TCP
+ * ring's bytes/s on the model's gradient buffer against a plain loopback socket copy of the same bytes.
  */
 @Command(name = "bench-allreduce", mixinStandardHelpOptions = true,
-        description = "Images/s and all-reduce share for W workers (Spark local[W]); ring bytes/s vs a loopback socket copy.")
+        description = "Images/s and all-reduce wait share for W workers (Spark local[W]), W=2 with overlap off and on; ring bytes/s vs a loopback socket copy.")
 final class BenchAllReduceCommand implements Runnable {
     @Mixin
     ModelOptions options;
@@ -39,6 +41,8 @@ final class BenchAllReduceCommand implements Runnable {
 
     private static final int WARMUP = 2;
 
+    private int runs;
+
     /** {seconds, allreduce_seconds} of the metrics line of a step (both cumulative). */
     private static double[] metrics(Path run, int step) {
         try {
@@ -50,6 +54,30 @@ final class BenchAllReduceCommand implements Runnable {
             throw new UncheckedIOException(e);
         }
         throw new IllegalStateException("no metrics line for step " + step + " in " + run);
+    }
+
+    /** Steady state of one run: steps after the warm-up to the last, before the final checkpoint and samples. */
+    private record Steady(double secondsPerStep, double imagesPerSecond, double waitPerStep) {
+        double waitShare() {
+            return waitPerStep / secondsPerStep;
+        }
+
+        void printWait(String label) {
+            System.out.printf("%-34s %10.3f %14.3f %9.1f%%%n", label, secondsPerStep, waitPerStep, 100 * waitShare());
+        }
+    }
+
+    private Steady train(Path tmp, int w, boolean overlap, String[] pixelModel) {
+        Config c = options.resolve(List.of("data.path=\"" + tmp.resolve("data/train") + "\"", "train.workers=" + w, "train.global-batch=" + w * batch,
+                "train.micro-batch=" + batch, "train.steps=" + steps, "train.log-every=1", "train.checkpoint-every=" + steps,
+                "train.sample-every=0", "train.sample-steps=2", "train.allreduce.overlap=" + overlap), pixelModel);
+        // A fresh directory per run: a run directory with a last checkpoint would resume and train nothing.
+        Path run = tmp.resolve("run-" + (++runs) + "-w" + w + (overlap ? "-overlap" : "-after"));
+        SparkTraining.run(new SparkConf().setMaster("local[" + w + "]"), c, run.toString());
+        double[] first = metrics(run, WARMUP), last = metrics(run, steps);
+        int timed = steps - WARMUP;
+        double seconds = last[0] - first[0];
+        return new Steady(seconds / timed, timed * w * batch / seconds, (last[1] - first[1]) / timed);
     }
 
     @Override
@@ -65,23 +93,23 @@ final class BenchAllReduceCommand implements Runnable {
         String[] pixelModel = {"model.name=LiT-S/4", "model.input-size=32", "model.in-channels=3", "model.num-classes=4"};
         Config base = options.resolve(pixelModel);
         long params = DiffusionTransformer.info(org.lit.core.config.ModelConfigs.fromConfig(base)).parameters();
+        ParallelConfig parallel = ParallelConfig.from(base);
         System.out.printf("lit bench-allreduce: %s, %,d parameters (%.1f MB of float32 gradients), %d images per worker, %d steps, %d cores%n",
                 base.getString("model.name"), params, params * 4 / 1e6, batch, steps, Runtime.getRuntime().availableProcessors());
         System.out.printf("%n%-3s %12s %10s %14s %16s%n", "W", "global batch", "images/s", "s/step", "all-reduce share");
         for (int w : workers) {
-            Config c = options.resolve(List.of("data.path=\"" + tmp.resolve("data/train") + "\"", "train.workers=" + w, "train.global-batch=" + w * batch,
-                    "train.micro-batch=" + batch, "train.steps=" + steps, "train.log-every=1", "train.checkpoint-every=" + steps,
-                    "train.sample-every=0", "train.sample-steps=2"), pixelModel);
-            Path run = tmp.resolve("run-" + w);
-            SparkTraining.run(new SparkConf().setMaster("local[" + w + "]"), c, run.toString());
-            // Steady state: from the end of the warm-up steps to the last step, before the final checkpoint and samples.
-            double[] first = metrics(run, WARMUP), last = metrics(run, steps);
-            double seconds = last[0] - first[0], allReduce = last[1] - first[1];
-            int timed = steps - WARMUP;
-            System.out.printf("%-3d %12d %10.2f %14.3f %15.1f%%%n", w, w * batch, timed * w * batch / seconds, seconds / timed, 100 * allReduce / seconds);
+            Steady s = train(tmp, w, parallel.overlap(), pixelModel);
+            System.out.printf("%-3d %12d %10.2f %14.3f %15.1f%%%n", w, w * batch, s.imagesPerSecond(), s.secondsPerStep(), 100 * s.waitShare());
         }
+        // The same job twice, back to back: the sum after the backward, then overlapped with it.
+        Steady after = train(tmp, 2, false, pixelModel), overlapped = train(tmp, 2, true, pixelModel);
+        System.out.printf("%nW=2, the training thread waiting on the gradient all-reduce (buckets of train.allreduce.bucket-mb = %.4g, %d of them):%n",
+                parallel.bucketBytes() / (double) (1 << 20), (4 * params + parallel.bucketBytes() - 1) / parallel.bucketBytes());
+        System.out.printf("%-34s %10s %14s %10s%n", "", "s/step", "waiting s/step", "share");
+        after.printWait("overlap off (sum after backward)");
+        overlapped.printWait("overlap on (sum during backward)");
         int n = (int) params;
-        double ring = AllReduceBenchmark.ringSeconds(2, n, 5, base.getLong("train.allreduce.bucket-mb") << 20);
+        double ring = AllReduceBenchmark.ringSeconds(2, n, 5, parallel.bucketBytes());
         double copy = AllReduceBenchmark.socketCopySeconds(4L * n, 5);
         // A ring of W moves 2(W-1)/W of the buffer through each link: for W=2, the buffer once.
         double busBytes = 4.0 * n * 2 * (2 - 1) / 2;
@@ -90,6 +118,7 @@ final class BenchAllReduceCommand implements Runnable {
         System.out.printf("plain loopback socket copy of the same bytes:           %.3f s, %.2f GB/s%n", copy, 4.0 * n / copy / 1e9);
         System.out.printf("ring / socket copy bandwidth: %.2f per link, %.2f over both links (the two links share this machine's loopback)%n",
                 busBytes / ring / (4.0 * n / copy), 2 * busBytes / ring / (4.0 * n / copy));
-        System.out.println("images/s and s/step: steps " + (WARMUP + 1) + ".." + steps + " from metrics.jsonl (after " + WARMUP + " warm-up steps)");
+        System.out.println("images/s and s/step: steps " + (WARMUP + 1) + ".." + steps + " from metrics.jsonl (after " + WARMUP + " warm-up steps); "
+                + "all-reduce share and waiting: allreduce_seconds, the time the training thread is blocked summing (with overlap, what the backward did not hide)");
     }
 }

@@ -8,18 +8,20 @@ import java.time.Duration;
 
 /**
  * The data-parallel keys: how many workers, the all-reduce transport, its timeout and bucket size,
- * and the fault injection used by the tests (kill one rank before a step, first attempt only).
+ * whether the gradient sum overlaps the backward, and the fault injection used by the tests (kill
+ * one rank before a step, first attempt only).
  */
-public record ParallelConfig(int workers, String transport, Duration timeout, long bucketBytes, int killRank, long killAtStep) {
+public record ParallelConfig(int workers, String transport, Duration timeout, long bucketBytes, boolean overlap, int killRank, long killAtStep) {
 
     public static ParallelConfig from(Config c) {
         try {
             ParallelConfig p = new ParallelConfig(c.getInt("train.workers"), c.getString("train.allreduce.transport"),
-                    c.getDuration("train.allreduce.timeout"), c.getLong("train.allreduce.bucket-mb") << 20,
-                    c.getInt("train.fault.kill-rank"), c.getLong("train.fault.at-step"));
+                    c.getDuration("train.allreduce.timeout"), (long) (c.getDouble("train.allreduce.bucket-mb") * (1 << 20)),
+                    c.getBoolean("train.allreduce.overlap"), c.getInt("train.fault.kill-rank"), c.getLong("train.fault.at-step"));
             if (p.workers < 0) throw new ConfigError("train.workers", "train.workers must be 0 (one per task slot) or positive, got " + p.workers);
             if (p.timeout.isNegative() || p.timeout.isZero()) throw new ConfigError("train.allreduce.timeout", "train.allreduce.timeout must be positive, got " + p.timeout);
-            if (p.bucketBytes <= 0) throw new ConfigError("train.allreduce.bucket-mb", "train.allreduce.bucket-mb must be positive");
+            if (p.bucketBytes <= 0) throw new ConfigError("train.allreduce.bucket-mb", "train.allreduce.bucket-mb must be positive, got "
+                    + c.getValue("train.allreduce.bucket-mb").render());
             return p;
         } catch (ConfigException.WrongType | ConfigException.BadValue e) {
             throw new ConfigError("train", e.getMessage());

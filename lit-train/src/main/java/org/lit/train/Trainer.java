@@ -12,11 +12,13 @@ import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.diffusion.TrainingLoss;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
+import org.lit.core.nn.GradientListener;
 import org.lit.core.nn.StepScope;
 import org.lit.data.HadoopFiles;
 import org.lit.distill.DistillConfig;
 import org.lit.distill.DistillationLoss;
 import org.lit.distill.Teacher;
+import org.lit.train.allreduce.GradientSum;
 import org.lit.train.data.DataConfig;
 import org.lit.train.data.TrainingData;
 import org.lit.train.data.TrainingSources;
@@ -63,11 +65,12 @@ public final class Trainer {
     private final Teacher teacher;
     private final ParallelConfig parallel;
     private final TrainingEvaluation evaluation;
+    private final GradientSum gradientSum;
     private long step;
     private final BatchPlan plan;
     private double allReduceSeconds;
 
-    /** What a finished run reports: seconds of training, of which allReduceSeconds summing gradients. */
+    /** What a finished run reports: seconds of training, of which allReduceSeconds waiting for the gradient sum. */
     public record Result(long steps, double lastLoss, double seconds, double allReduceSeconds) {
     }
 
@@ -98,6 +101,7 @@ public final class Trainer {
         this.ema = new Ema(model.parameters().values());
         this.checkpoints = new Checkpoints(run);
         this.evaluation = TrainingEvaluation.open(config, train, modelConfig, data, worker, run);
+        this.gradientSum = GradientSum.open(worker.allReduce(), model.parameters().grads(), parallel.overlap());
     }
 
     /** Checks the config against the data without building a model (before Spark starts). */
@@ -126,7 +130,8 @@ public final class Trainer {
         // What may change between attempts: lengths, logging, and the job's shape (the draws do
         // not depend on the worker count; only the order of float sums does).
         for (String free : new String[] {"train.steps", "train.checkpoint-every", "train.workers", "train.allreduce.transport",
-                "train.allreduce.timeout", "train.allreduce.bucket-mb", "train.fault.kill-rank", "train.fault.at-step", "train.keep-checkpoints", "train.log-every",
+                "train.allreduce.timeout", "train.allreduce.bucket-mb", "train.allreduce.overlap", "train.fault.kill-rank", "train.fault.at-step",
+                "train.keep-checkpoints", "train.log-every",
                 "train.sample-every", "train.sample-steps", "train.sample-cfg-scale", "train.on-nan", "data.path", "data.latents", "data.vae",
                 "data.read-threads"}) out.remove(free);
         out.keySet().removeIf(k -> k.startsWith("train.eval."));     // evaluations read the weights, never change them
@@ -224,6 +229,7 @@ public final class Trainer {
         double[] sums = new double[5];                                  // loss, mse, vb, kd_eps, kd_var
         model.parameters().zeroGrads();
         for (int from = plan.first(); from < plan.first() + plan.share(); from += mb) {
+            boolean last = from + mb == plan.first() + plan.share();
             try (MemoryWorkspace ws = StepScope.open()) {
                 MicroBatch b = microBatch(from, mb);
                 INDArray x0 = Nd4j.create(b.images, batchShape(mb), 'c');
@@ -243,15 +249,17 @@ public final class Trainer {
                     sums[3] += kd.meanKdEps() * part;
                     sums[4] += kd.meanKdVar() * part;
                 }
-                model.backward(grad.muli(part));
+                // Gradients are final only in the last micro-batch's backward: it starts summing them.
+                model.backward(grad.muli(part), last ? gradientSum : GradientListener.NONE);
                 sums[0] += loss * part;
                 sums[1] += terms.meanMse() * part;
                 sums[2] += terms.meanVb() * part;
             }
         }
         // Each rank's gradient and terms are its share of the global mean; their sum is the mean.
+        // The time counted is the wait: with overlap, the part of the sum the backward did not hide.
         long t0 = System.nanoTime();
-        worker.allReduce().sum(model.parameters().grads());
+        gradientSum.finish();
         INDArray total = Nd4j.createFromArray(sums);
         worker.allReduce().sum(total);
         allReduceSeconds += (System.nanoTime() - t0) / 1e9;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,6 +70,27 @@ class SparkTrainingTest {
         // Rank 0 alone writes: one metrics line per step, the checkpoint records the world size.
         assertEquals(4, Files.readAllLines(two.resolve("metrics.jsonl")).size());
         assertEquals(2, new ObjectMapper().readTree(two.resolve("checkpoints/step-00000004/state.json").toFile()).get("world_size").asInt());
+    }
+
+    /**
+     * The gradient sum overlapped with the backward (buckets of 0.01 MB, so the tiny model's buffer
+     * is many buckets that go out while the backward runs; two micro-batches per worker, so the
+     * first accumulates and only the second overlaps) gives the weights of the sum after the
+     * backward, bit for bit: the buckets are the same windows, each summed by the same ring steps.
+     */
+    @Test
+    void overlappingTheSumWithTheBackwardChangesNoBit() {
+        Path off = dir.resolve("off"), on = dir.resolve("on");
+        String[] common = {"train.steps=3", "train.workers=2", "train.micro-batch=2", "train.allreduce.bucket-mb=0.01"};
+        long parameters = DiffusionTransformer.info(ModelConfigs.fromConfig(TinyRun.config(data))).parameters();
+        assertTrue(parameters * 4 / (long) (0.01 * (1 << 20)) >= 20, "the buffer is at least 20 buckets");
+        spark("local[2]", off, TinyRun.concat(common, "train.allreduce.overlap=false"));
+        spark("local[2]", on, TinyRun.concat(common, "train.allreduce.overlap=true"));
+        for (String f : new String[] {"model.safetensors", "ema.safetensors", "optimizer.safetensors"}) {
+            Map<String, INDArray> a = TinyRun.tensors(off, 3, f), b = TinyRun.tensors(on, 3, f);
+            assertEquals(a.keySet(), b.keySet());
+            for (String k : a.keySet()) assertArrayEquals(a.get(k).dup('c').data().asFloat(), b.get(k).dup('c').data().asFloat(), f + " " + k);
+        }
     }
 
     private static double lastDiffusionLoss(Path run, int last) throws Exception {

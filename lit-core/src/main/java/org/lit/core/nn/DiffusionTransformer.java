@@ -29,6 +29,8 @@ public final class DiffusionTransformer {
     private final TimestepEmbedder tEmbedder;
     private final LabelEmbedder yEmbedder;
     private final List<DiTBlock> blocks = new ArrayList<>();
+    /** Where blocks.i starts in the flat buffer; the last entry is where final_layer starts. */
+    private final long[] blockStarts;
     private BlockSchedule schedule;
     private final FinalLayer finalLayer;
     private long batch;
@@ -58,7 +60,12 @@ public final class DiffusionTransformer {
         DiTBlock.AttentionFactory attention = a.kind() == AttentionConfig.Kind.SOFTMAX
                 ? (p, name) -> new SoftmaxAttention(p, name, d, config.numHeads())
                 : (p, name) -> new LinearAttention(p, name, d, a.heads(), a.kernelSize());
-        for (int i = 0; i < config.depth(); i++) blocks.add(new DiTBlock(b, "blocks." + i, d, config.mlpRatio(), attention));
+        blockStarts = new long[config.depth() + 1];
+        for (int i = 0; i < config.depth(); i++) {
+            blockStarts[i] = b.size();
+            blocks.add(new DiTBlock(b, "blocks." + i, d, config.mlpRatio(), attention));
+        }
+        blockStarts[config.depth()] = b.size();
         this.schedule = BlockSchedule.all(config.depth());
         finalLayer = new FinalLayer(b, "final_layer", d, config.patchSize(), config.outChannels());
         parameterCount = b.size();
@@ -146,14 +153,25 @@ public final class DiffusionTransformer {
 
     /** Accumulates d(loss)/d(parameters) into the flat gradient buffer, given d(loss)/d(output). */
     public void backward(INDArray dOut) {
+        backward(dOut, GradientListener.NONE);
+    }
+
+    /**
+     * The same, telling the listener as each module's gradient range becomes final: final_layer's,
+     * then every block's from the last to the first, then [0, blocks.0) at the very end (pos_embed
+     * and the embedders: every block adds to the conditioning gradient).
+     */
+    public void backward(INDArray dOut, GradientListener done) {
         if (condition == null) throw new IllegalStateException("backward needs a forwardForTraining first");
         INDArray[] g = finalLayer.backward(PatchEmbed.patchifyOutput(dOut.castTo(params.dataType()), config.patchSize()));
+        done.finished(blockStarts[blocks.size()], parameterCount);
         INDArray dh = g[0];
         INDArray dSiluC = g[1];
         for (int i = blocks.size() - 1; i >= 0; i--) {
             // The block's temporaries live only as long as its backward; dh and dSiluC carry over in place.
             try (MemoryWorkspace ws = StepScope.openBlock()) {
                 INDArray[] gb = blocks.get(i).backward(dh);
+                done.finished(blockStarts[i], blockStarts[i + 1]);
                 dh.assign(gb[0]);
                 dSiluC.addi(gb[1]);
             }
@@ -162,6 +180,7 @@ public final class DiffusionTransformer {
         tEmbedder.backward(dc);
         yEmbedder.backward(dc);
         xEmbedder.backward(dh);
+        done.finished(0, blockStarts[0]);
         condition = null;
     }
 

@@ -12,6 +12,18 @@ public interface AllReduce extends AutoCloseable {
     /** Sums a contiguous float32 or float64 vector over all ranks, in place. */
     void sum(INDArray values);
 
+    /**
+     * How many elements of a buffer of this element width (bytes) one sum moves as a unit: summing a
+     * buffer is summing its windows [k L, (k+1) L) one after the other, each summed the same way
+     * whatever else is summed. A caller may therefore sum those windows separately, sooner and on
+     * another thread (in an order every rank shares), and get the same bits. 0 when the transport
+     * sums only whole buffers on the calling thread: NCCL (ND4J's CUDA context belongs to a thread),
+     * and a job of one, where there is nothing to sum.
+     */
+    default long bucketLength(int width) {
+        return 0;
+    }
+
     int rank();
 
     int worldSize();

@@ -148,12 +148,26 @@ public final class RingAllReduce implements AllReduce {
         }
         // On a GPU backend the TCP ring works on the host copy (NCCL is the transport that does not).
         Nd4j.getAffinityManager().ensureLocation(values, AffinityManager.Location.HOST);
-        long perBucket = Math.max(world, bucketBytes / width);
+        long perBucket = perBucket(width);
         for (long from = 0; from < values.length(); from += perBucket) {
             int count = (int) Math.min(perBucket, values.length() - from);
             ring(window(values, from, count), count, width);
         }
         Nd4j.getAffinityManager().tagLocation(values, AffinityManager.Location.HOST);
+    }
+
+    private long perBucket(int width) {
+        return Math.max(world, bucketBytes / width);
+    }
+
+    /**
+     * The buckets sum() cuts. None on a GPU backend: there the ring works on the host copy, whose
+     * location ND4J tracks for the whole buffer, so a window must not move while the device still
+     * writes the rest.
+     */
+    @Override
+    public long bucketLength(int width) {
+        return world == 1 || !Nd4j.getEnvironment().isCPU() ? 0 : perBucket(width);
     }
 
     /** A native-order view of `count` elements of the array's memory from element `from` (no copy). */
