@@ -171,10 +171,10 @@ public final class DiffusionTransformer {
             // The block's temporaries live only as long as its backward; dh and dSiluC carry over in place.
             try (MemoryWorkspace ws = StepScope.openBlock()) {
                 INDArray[] gb = blocks.get(i).backward(dh);
-                done.finished(blockStarts[i], blockStarts[i + 1]);
                 dh.assign(gb[0]);
                 dSiluC.addi(gb[1]);
             }
+            done.finished(blockStarts[i], blockStarts[i + 1]);     // outside the block's scope: the listener may keep arrays
         }
         INDArray dc = Activations.siluBackward(condition, dSiluC);
         tEmbedder.backward(dc);
