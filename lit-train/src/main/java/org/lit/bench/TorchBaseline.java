@@ -1,15 +1,19 @@
 package org.lit.bench;
 
+import org.lit.core.config.AttentionConfig;
+import org.lit.core.config.ModelConfig;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -19,9 +23,11 @@ import java.util.concurrent.TimeUnit;
  * one JSON object as its last line.
  */
 public final class TorchBaseline {
-    /** One PyTorch measurement: seconds per step and the machine's GEMM GFLOP/s as PyTorch sees it. */
-    public record Result(double secondsPerStep, double gemmGflops, int threads, String version) {
+    /** One PyTorch measurement of a workload, and the machine's GEMM GFLOP/s as PyTorch sees it (NaN but after a training step). */
+    public record Result(Measurement measurement, double gemmGflops, int threads, String version) {
     }
+
+    private static final int REFERENCE_KERNEL = 5;
 
     private final Path script;
     private final String python;
@@ -29,11 +35,6 @@ public final class TorchBaseline {
     private TorchBaseline(Path script, String python) {
         this.script = script;
         this.python = python;
-    }
-
-    /** tools/bench/torch_step.py: the training step of `lit bench`. */
-    public static Optional<TorchBaseline> find(Path root) {
-        return find(root, "tools/bench/torch_step.py");
     }
 
     /** Finds the script (relative to the repository root) and a python3 with torch. */
@@ -52,9 +53,41 @@ public final class TorchBaseline {
         return Optional.empty();
     }
 
-    public Result step(String model, int batch, int input, int steps, int warmup, int threads) throws IOException, InterruptedException {
-        JsonNode j = run(threads, "--model", model, "--batch", "" + batch, "--input", "" + input, "--steps", "" + steps, "--warmup", "" + warmup);
-        return new Result(j.get("seconds_per_step").asDouble(), j.get("gemm_gflops").asDouble(), j.get("threads").asInt(), j.get("torch").asText());
+    /**
+     * A workload of torch_step.py (--mode step, sampling, forward or optimizer, with its batch, steps
+     * and warm-up among the arguments) on the reference model built as the config says, --set
+     * overrides included.
+     */
+    public Result workload(ModelConfig config, List<String> workloadArgs, int threads) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--model", config.name(), "--arch", architecture(config), "--input", "" + config.inputSize()));
+        args.addAll(workloadArgs);
+        JsonNode j = run(threads, args.toArray(String[]::new));
+        return new Result(WorkloadProcess.measurement(j), j.has("gemm_gflops") ? j.get("gemm_gflops").asDouble() : Double.NaN, j.get("threads").asInt(), j.get("torch").asText());
+    }
+
+    /** The reference DiT's constructor arguments (tools/reference/dit_reference.py) for a config, as JSON. */
+    static String architecture(ModelConfig c) {
+        boolean linear = c.attention().kind() == AttentionConfig.Kind.LINEAR;
+        if (linear && c.attention().kernelSize() != REFERENCE_KERNEL) {
+            throw new IllegalArgumentException("the PyTorch reference's LiT has a " + REFERENCE_KERNEL + "x" + REFERENCE_KERNEL
+                    + " depth-wise conv; model.attention.kernel-size is " + c.attention().kernelSize() + " (use --no-torch)");
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("input_size", c.inputSize());
+        a.put("patch", c.patchSize());
+        a.put("in_channels", c.inChannels());
+        a.put("hidden", c.hiddenSize());
+        a.put("depth", c.depth());
+        a.put("heads", c.numHeads());
+        a.put("num_classes", c.numClasses());
+        a.put("linear_heads", linear ? c.attention().heads() : null);
+        a.put("mlp_ratio", c.mlpRatio());
+        a.put("learn_sigma", c.learnSigma());
+        try {
+            return new ObjectMapper().writeValueAsString(a);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs the script with these arguments plus --threads (and OMP_NUM_THREADS) and returns its JSON line. */
@@ -62,12 +95,7 @@ public final class TorchBaseline {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--threads", "" + threads));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("OMP_NUM_THREADS", "" + threads);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ")");
-        return new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+        return WorkloadProcess.run(cmd, threads);
     }
 
     public String describe() {
