@@ -16,7 +16,7 @@ public final class CpuKernels {
     private CpuKernels() {
     }
 
-    /** Whether the kernel of this name (dwc, columns) runs. */
+    /** Whether the kernel of this name (dwc) runs. */
     public static boolean enabled(String kernel) {
         String only = System.getProperty(PROPERTY);
         return Nd4j.getEnvironment().isCPU() && (only == null || java.util.Arrays.asList(only.split(",")).contains(kernel));

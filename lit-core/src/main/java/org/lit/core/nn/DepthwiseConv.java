@@ -85,14 +85,13 @@ public final class DepthwiseConv {
     private INDArray fastForward(INDArray tokens, long batch, boolean keep) {
         CpuDepthwise k = kernelFor(tokens, batch);
         float[][] rows = Floats.rows(tokens, k.rowLength());
-        float[][][] in = k.shifted(rows);
         float[] b = bias.value().toFloatVector();
         float[] biasRow = new float[k.rowLength()];
         for (int j = 0; j < biasRow.length; j++) biasRow[j] = b[j % (int) headDim];
-        float[][] out = new float[in[0].length][];
+        float[][] out = new float[rows.length][];
         for (int r = 0; r < out.length; r++) out[r] = biasRow.clone();
-        k.correlate(in, k.tiled(Floats.of(tiledWeight())), false, out);
-        input = keep ? rows : null;         // shifted again in backward: one image kept, not k
+        k.correlate(rows, k.tiled(Floats.of(tiledWeight())), false, out);
+        input = keep ? rows : null;
         inputBatch = (int) batch;
         return Floats.fromRows(out, tokens.shape());
     }
@@ -101,8 +100,8 @@ public final class DepthwiseConv {
         CpuDepthwise k = kernelFor(dOut, inputBatch);
         float[][] grad = Floats.rows(dOut, k.rowLength());
         float[][] dIn = new float[grad.length][k.rowLength()];
-        k.correlate(k.shifted(grad), k.tiled(Floats.of(tiledWeight())), true, dIn);
-        float[] dTaps = k.tapGradients(k.shifted(input), grad);
+        k.correlate(grad, k.tiled(Floats.of(tiledWeight())), true, dIn);
+        float[] dTaps = k.tapGradients(input, grad);
         int channels = (int) dOut.size(1), hd = (int) headDim, taps = kernel * kernel;
         float[] dWeight = new float[hd * taps], dBias = new float[hd];
         for (int t = 0; t < taps; t++) {

@@ -1,6 +1,5 @@
 package org.lit.core.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,15 +43,11 @@ final class Tokens {
 
     /**
      * Sums over rows, (N, D) to (D). Reducing a middle axis first, (N/64, 64, D), then the rest is
-     * 2.7x faster than ND4J's axis-0 reduce (and 6x than a GEMV with ones) for (2048, 384) on the CPU;
-     * the CPU kernel (one pass, columns split over the cores) is faster still: bias gradients took 11%
-     * of a LiT-S/2 step in the portable path (JFR).
+     * 2.7x faster than ND4J's axis-0 reduce (and 6x than a GEMV with ones) for (2048, 384) on the CPU.
+     * (A Java loop over a copy, columns split over the cores, made the LiT-S/2 step 0.4 s slower.)
      */
     static INDArray columnSums(INDArray x) {
         long n = x.size(0), d = x.size(1);
-        if (x.dataType() == DataType.FLOAT && CpuKernels.enabled("columns")) {
-            return Nd4j.create(CpuReductions.columnSums(Floats.of(x), (int) n, (int) d), new long[] {d}, 'c');
-        }
         INDArray c = x.isView() ? x.dup('c') : x;
         return n % 64 == 0 && n > 64 ? c.reshape('c', n / 64, 64, d).sum(1).sum(0) : c.sum(0);
     }

@@ -22,7 +22,7 @@ class CpuKernelsTest {
         System.setProperty(CpuKernels.PROPERTY, "portable");
         INDArray[] portable = body.get();
         System.clearProperty(CpuKernels.PROPERTY);
-        assertTrue(CpuKernels.enabled("dwc") && CpuKernels.enabled("columns"), "the CPU backend runs the kernels");
+        assertTrue(CpuKernels.enabled("dwc"), "the CPU backend runs the kernel");
         return new INDArray[][] {portable, body.get()};
     }
 
@@ -48,18 +48,6 @@ class CpuKernelsTest {
             INDArray dx = conv.backward(dy);
             return new INDArray[] {y, dx, conv.weight.grad().dup(), conv.bias.grad().dup()};
         });
-        assertClose(r, 1e-6, "depthwise conv");
-    }
-
-    @Test
-    void columnSums() {
-        for (long[] shape : new long[][] {{2048, 384}, {100, 7}, {8, 2304}, {3, 1}}) {
-            INDArray[][] r = bothPaths(() -> {
-                Nd4j.getRandom().setSeed(5);
-                INDArray x = Nd4j.randn(DataType.FLOAT, shape).addi(0.5);
-                return new INDArray[] {Tokens.columnSums(x), Tokens.columnSums(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1, shape[0]), org.nd4j.linalg.indexing.NDArrayIndex.all()))};
-            });
-            assertClose(r, 1e-5, "column sums " + java.util.Arrays.toString(shape));
-        }
+        assertClose(r, 2e-6, "depthwise conv");     // 25 taps summed in another order: a few float roundings
     }
 }
