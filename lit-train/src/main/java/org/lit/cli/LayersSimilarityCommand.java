@@ -56,7 +56,7 @@ final class LayersSimilarityCommand implements Runnable {
         double[][] s = LayerSimilarity.of(model, in, batch);
         BlockGroups g = BlockGroups.suggest(s, threshold);
         try {
-            SimilarityReport.write(new OutputFolder(out), s, g, config.name() + ": cosine similarity of block outputs (" + in.size() + " inputs)");
+            SimilarityReport.write(new OutputFolder(out), s, g, config.name(), in.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }

@@ -105,7 +105,7 @@ final class LayersSweepCommand implements Runnable {
             }
             double[][] s = LayerSimilarity.of(ModelWeights.load(config, weights), ModelInputs.drawn(GROUPING_INPUTS, sampler.seed, config), 8);
             BlockGroups g = BlockGroups.suggest(s, threshold);
-            SimilarityReport.write(new OutputFolder(out), s, g, config.name() + ": cosine similarity of block outputs (" + GROUPING_INPUTS + " inputs)");
+            SimilarityReport.write(new OutputFolder(out), s, g, config.name(), GROUPING_INPUTS);
             System.out.printf("groups: first %s, middle %s, last %s%n", java.util.Arrays.toString(g.first()), g.middleRange(), java.util.Arrays.toString(g.last()));
             return g;
         } catch (IOException e) {

@@ -13,7 +13,6 @@ import org.lit.eval.sample.SampleJob;
 import org.lit.eval.sample.SampleOptions;
 import org.lit.eval.sample.Sampling;
 import org.lit.core.image.SampleGrid;
-import org.lit.core.diffusion.Sampler;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -99,9 +98,8 @@ final class SampleCommand implements Runnable {
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
         DiffusionTransformer model = ModelWeights.load(config, weights);
         model.setSchedule(BlockSchedule.parse(layers, config.depth()));
-        INDArray z = noise == null ? Sampler.noise(how.seed(), y.length, config) : startNoise(config, y.length);
         long start = System.nanoTime();
-        INDArray samples = how.fromNoise(model, z, y);
+        INDArray samples = noise == null ? how.ofLabels(model, y) : how.fromNoise(model, startNoise(config, y.length), y);
         System.out.printf("%d samples, %s: %.1f s%n", y.length, how.describe(), (System.nanoTime() - start) / 1e9);
         if (!raw && vae != null) samples = decode(samples);
         try {

@@ -13,8 +13,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * with the filters tiled over heads, so no permute is needed, and the convolution is k*k shifted
  * views of the zero-padded image, each scaled per channel: plain ND4J ops that run on any backend.
  * (libnd4j's depthwise_conv2d_bp took 60% of a LiT-S/2 step on the CPU.) On the CPU backend, with
- * float32, {@link CpuDepthwise}'s loops do the same in one pass per tap (these views cost 25% of a
- * LiT-S/2 step in a JFR profile).
+ * float32, {@link CpuDepthwise}'s vectorised loops over Java arrays do the same (these views cost 25%
+ * of a LiT-S/2 step in a JFR profile).
  */
 public final class DepthwiseConv {
     public final Param weight;

@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 
-/** An array's values in C order as a Java float[] (a copy), for the CPU kernels. */
+/** An array's values in C order copied to Java arrays and back, for the CPU kernels: one bulk copy per row. */
 final class Floats {
     private Floats() {
     }
@@ -30,13 +30,8 @@ final class Floats {
         return out;
     }
 
+    /** The whole array as one row (DataBuffer.getFloatsAt would copy value by value). */
     static float[] of(INDArray x) {
-        INDArray c = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
-        float[] out = new float[(int) c.length()];
-        // One bulk copy out of the off-heap buffer (DataBuffer.getFloatsAt goes value by value).
-        FloatBuffer buffer = c.data().asNioFloat();
-        buffer.position((int) c.offset());
-        buffer.get(out);
-        return out;
+        return rows(x, (int) x.length())[0];
     }
 }

@@ -27,7 +27,9 @@ public final class SimilarityReport {
     private SimilarityReport() {
     }
 
-    public static void write(OutputFolder out, double[][] s, BlockGroups groups, String title) throws IOException {
+    /** The three files of a model's matrix S over this many inputs. */
+    public static void write(OutputFolder out, double[][] s, BlockGroups groups, String model, int inputs) throws IOException {
+        String title = model + ": cosine similarity of block outputs (" + inputs + " inputs)";
         out.write(CSV, o -> {
             Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
             w.write("block");

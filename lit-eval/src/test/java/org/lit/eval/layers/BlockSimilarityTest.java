@@ -91,7 +91,7 @@ class BlockSimilarityTest {
     void reportWritesTheCsvTheHeatmapAndTheGroups(@TempDir Path dir) throws Exception {
         double[][] s = LayerSimilarity.of(deep("dit"), ModelInputs.read(Fixtures.file("dit_deep_layers.npz")), 3);
         BlockGroups g = BlockGroups.suggest(s, null);
-        SimilarityReport.write(new OutputFolder(dir.toString()), s, g, "tiny DiT");
+        SimilarityReport.write(new OutputFolder(dir.toString()), s, g, "tiny DiT", 3);
         List<String> csv = Files.readAllLines(dir.resolve(SimilarityReport.CSV));
         assertEquals("block,0,1,2,3,4,5", csv.get(0));
         assertEquals(7, csv.size());
