@@ -1,15 +1,18 @@
 package org.lit.core.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Elementwise activations with their derivatives. GELU is written out because ND4J's GELU is the
- * sigmoid approximation and its PreciseGELU is not tanh-GELU (REFERENCE.md, engine pitfall 1).
+ * sigmoid approximation and its PreciseGELU is not tanh-GELU (REFERENCE.md, engine pitfall 1). On
+ * the CPU, tanh-GELU and its gradient are one pass each ({@link VectorKernels}).
  */
 public final class Activations {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
     private static final double GELU_C = 0.044715;
+    private static final String GELU = "gelu";
 
     private Activations() {
     }
@@ -31,12 +34,22 @@ public final class Activations {
      * takes nine; returns {y, sigmoid(2u)}.
      */
     public static INDArray[] geluTanh(INDArray x) {
+        if (CpuKernels.vector(GELU) && NativeRows.usable(x)) {
+            INDArray y = Nd4j.createUninitialized(x.dataType(), x.shape()), s = Nd4j.createUninitialized(x.dataType(), x.shape());
+            VectorKernels.geluTanh(NativeRows.flat(x), NativeRows.flat(y), NativeRows.flat(s));
+            return new INDArray[] {y, s};
+        }
         INDArray s = Transforms.sigmoid(x.mul(x).muli(2 * SQRT_2_OVER_PI * GELU_C).addi(2 * SQRT_2_OVER_PI).muli(x), false);
         return new INDArray[] {s.mul(x), s};
     }
 
     /** dy * [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)], s = sigmoid(2u) from the forward. */
     public static INDArray geluTanhBackward(INDArray x, INDArray s, INDArray dy) {
+        if (CpuKernels.vector(GELU) && NativeRows.usable(x, s, dy)) {
+            INDArray dx = Nd4j.createUninitialized(x.dataType(), x.shape());
+            VectorKernels.geluTanhBackward(NativeRows.flat(x), NativeRows.flat(s), NativeRows.flat(dy), NativeRows.flat(dx));
+            return dx;
+        }
         INDArray d = x.mul(x).muli(2 * SQRT_2_OVER_PI * 3 * GELU_C).addi(2 * SQRT_2_OVER_PI).muli(x);
         return d.muli(s.rsub(1.0).muli(s)).addi(s).muli(dy);
     }

@@ -16,6 +16,17 @@ public final class CpuKernels {
     private CpuKernels() {
     }
 
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /**
+     * Whether the {@link VectorKernels} kernel of this name (gelu, norm, colsum) runs: a CPU kernel
+     * on a JVM started with --add-modules jdk.incubator.vector (./lit, the tests and the cluster
+     * scripts add it; without it the portable path runs).
+     */
+    public static boolean vector(String kernel) {
+        return VECTOR_API && enabled(kernel);
+    }
+
     /** Whether the kernel of this name (dwc) runs. */
     public static boolean enabled(String kernel) {
         String only = System.getProperty(PROPERTY);

@@ -21,6 +21,11 @@ public final class LayerNorm {
         return y;
     }
 
+    /** The last forward's normalised rows (kept with keep = true). */
+    INDArray normalized() {
+        return normalized;
+    }
+
     /** dx = invStd * (dy - mean(dy) - y * mean(dy * y)), per row. */
     public INDArray backward(INDArray dy) {
         INDArray meanDy = dy.mean(true, 1);

@@ -35,7 +35,7 @@ public final class Linear {
     /** Accumulates dW, db from dy and returns dx (or null when the input needs no gradient). */
     public INDArray backward(INDArray dy, boolean inputGrad) {
         Nd4j.gemm(dy, input, weight.grad(), true, false, 1.0, 1.0);
-        if (bias != null) bias.grad().addi(Tokens.columnSums(dy));
+        if (bias != null) Tokens.addColumnSums(dy, bias.grad());
         INDArray dx = inputGrad ? Tokens.gemm(dy, weight.value(), false, false) : null;
         input = null;
         return dx;

@@ -38,7 +38,7 @@ public final class PatchEmbed {
 
     public void backward(INDArray dy) {
         Nd4j.gemm(dy, patches, weight.grad().reshape('c', dim, channels * patch * patch), true, false, 1.0, 1.0);
-        bias.grad().addi(Tokens.columnSums(dy));
+        Tokens.addColumnSums(dy, bias.grad());
         patches = null;
     }
 

@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-sample vectors (batch, channels) such as the adaLN shift/scale/gate broadcast over tokens.
  */
 final class Tokens {
+    private static final String COLUMN_SUMS = "colsum";
     private Tokens() {
     }
 
@@ -39,6 +40,15 @@ final class Tokens {
         INDArray out = mulPerSample(x, scale.add(1.0), Nd4j.createUninitialized(x.dataType(), x.shape()));
         addPerSample(out, shift);
         return out;
+    }
+
+    /** sums += the sums over rows of x, (N, D) into (D): the bias gradients. */
+    static void addColumnSums(INDArray x, INDArray sums) {
+        if (CpuKernels.vector(COLUMN_SUMS) && x.rank() == 2 && NativeRows.usable(x, sums)) {
+            VectorKernels.addColumnSums(NativeRows.of(x), 0, (int) x.size(0), NativeRows.flat(sums), 0);
+        } else {
+            sums.addi(columnSums(x));
+        }
     }
 
     /**

@@ -1,0 +1,172 @@
+package org.lit.core.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.nio.ByteOrder;
+
+/**
+ * Fused loops of the CPU backend over ND4J's native memory, written with the JDK's Vector API
+ * (jdk.incubator.vector), each one explicitly vectorised pass where ND4J takes several passes and
+ * temporaries. Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector}
+ * ({@link CpuKernels#vector}); otherwise, and on CUDA, callers run their portable ND4J path.
+ * <p>
+ * The same bits whether HotSpot has compiled a kernel or still interprets it (a resumed run, or a
+ * worker that joined late, must compute what the others do): only lane-wise IEEE operations (add,
+ * mul, exact fma, div, sqrt), a polynomial exp of our own instead of the library's (whose compiled
+ * and interpreted forms differ in the last bit), and lane sums reduced in a fixed order. Vectors are
+ * 8 floats on every machine, so the order does not depend on the CPU either; rows must be a
+ * multiple of 8 long ({@link #fits}).
+ */
+final class VectorKernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    static final int LANES = F.length();
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final float GELU_A = (float) (2 * Math.sqrt(2 / Math.PI));
+    private static final float GELU_B = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
+
+    private VectorKernels() {
+    }
+
+    /** Whether the hardware runs 8-float vectors natively and a row of this length is whole vectors. */
+    static boolean fits(long rowLength) {
+        return FloatVector.SPECIES_PREFERRED.length() >= LANES && rowLength % LANES == 0;
+    }
+
+    private static FloatVector load(NativeRows a, int r, int c) {
+        return FloatVector.fromByteBuffer(F, a.bytes, a.at(r, c), NATIVE);
+    }
+
+    private static void store(FloatVector v, NativeRows a, int r, int c) {
+        v.intoByteBuffer(a.bytes, a.at(r, c), NATIVE);
+    }
+
+    /** The lanes' sum, added left to right. */
+    private static float sum(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < LANES; i++) s += v.lane(i);
+        return s;
+    }
+
+    /**
+     * e^x for x in [-87, 88] (clamped there), within 2 ulp: Cephes' expf. x = k ln2 + r with
+     * |r| <= ln2/2 (k rounded by adding and subtracting 1.5 * 2^23), e^r by a degree-6 polynomial,
+     * 2^k by writing k into the exponent bits.
+     */
+    private static FloatVector exp(FloatVector x) {
+        x = x.max(-87f).min(88f);
+        FloatVector shifted = x.fma(1.44269504088896341f, 12582912f);
+        FloatVector k = shifted.sub(12582912f);
+        IntVector exponent = shifted.reinterpretAsInts().sub(0x4B400000).add(127).lanewise(VectorOperators.LSHL, 23);
+        FloatVector r = x.sub(k.mul(0.693359375f)).add(k.mul(2.12194440e-4f));   // ln2 in two parts: k * 0.693359375 is exact
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f).mul(r).add(8.3334519073e-3f).mul(r).add(4.1665795894e-2f)
+                .mul(r).add(1.6666665459e-1f).mul(r).add(5.0000001201e-1f);
+        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+        return er.mul(exponent.reinterpretAsFloats());
+    }
+
+    private static FloatVector logistic(FloatVector u) {
+        return FloatVector.broadcast(F, 1f).div(exp(u.neg()).add(1f));
+    }
+
+    /** s = sigmoid(2u), y = x s with u = sqrt(2/pi) (x + 0.044715 x^3): tanh-GELU (see {@link Activations#geluTanh}). */
+    static void geluTanh(NativeRows x, NativeRows y, NativeRows s) {
+        for (int i = 0; i < x.cols; i += LANES) {
+            FloatVector v = load(x, 0, i);
+            FloatVector g = logistic(v.mul(v).mul(GELU_B).add(GELU_A).mul(v));
+            store(g, s, 0, i);
+            store(g.mul(v), y, 0, i);
+        }
+    }
+
+    /** dx = dy [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)]. */
+    static void geluTanhBackward(NativeRows x, NativeRows s, NativeRows dy, NativeRows dx) {
+        for (int i = 0; i < x.cols; i += LANES) {
+            FloatVector v = load(x, 0, i);
+            FloatVector g = load(s, 0, i);
+            FloatVector du = v.mul(v).mul(3 * GELU_B).add(GELU_A).mul(v);
+            store(du.mul(g.neg().add(1f).mul(g)).add(g).mul(load(dy, 0, i)), dx, 0, i);
+        }
+    }
+
+    /**
+     * sums[sumRow] += the sum over rows [from, from + count) of x. Row by row into a row-sized
+     * accumulator, so memory is read in order once.
+     */
+    static void addColumnSums(NativeRows x, int from, int count, NativeRows sums, int sumRow) {
+        int cols = x.cols;
+        float[] acc = new float[cols];
+        for (int r = from; r < from + count; r++) {
+            for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, acc, c).add(load(x, r, c)).intoArray(acc, c);
+        }
+        for (int c = 0; c < cols; c += LANES) load(sums, sumRow, c).add(FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+        for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), sums, sumRow, c);
+    }
+
+    /**
+     * out = LayerNorm(x) (1 + scale_b) + shift_b for each row of sample b = row / tokens; keeps the
+     * normalised rows and 1/std per row (both null at inference).
+     */
+    static void modulatedNorm(NativeRows x, NativeRows shift, NativeRows scale, int tokens, double eps,
+                              NativeRows out, NativeRows normalized, NativeRows invStd) {
+        int cols = x.cols;
+        for (int r = 0; r < x.rows; r++) {
+            int b = r / tokens;
+            FloatVector total = FloatVector.zero(F);
+            for (int c = 0; c < cols; c += LANES) total = total.add(load(x, r, c));
+            float mean = sum(total) / cols;
+            FloatVector squares = FloatVector.zero(F);
+            for (int c = 0; c < cols; c += LANES) {
+                FloatVector d = load(x, r, c).sub(mean);
+                squares = d.fma(d, squares);
+            }
+            float inv = (float) (1 / Math.sqrt(sum(squares) / cols + eps));
+            if (invStd != null) invStd.bytes.putFloat(invStd.at(r, 0), inv);
+            for (int c = 0; c < cols; c += LANES) {
+                FloatVector n = load(x, r, c).sub(mean).mul(inv);
+                if (normalized != null) store(n, normalized, r, c);
+                store(n.fma(load(scale, b, c).add(1f), load(shift, b, c)), out, r, c);
+            }
+        }
+    }
+
+    /**
+     * The backward of {@link #modulatedNorm} from dOut: dShift_b and dScale_b (sums over the
+     * sample's tokens of dOut and dOut n) and dx = invStd (dn - mean(dn) - n mean(dn n)) + residual,
+     * dn = dOut (1 + scale_b); residual may be null.
+     */
+    static void modulatedNormBackward(NativeRows dOut, NativeRows normalized, NativeRows invStd, NativeRows scale, int tokens,
+                                      NativeRows residual, NativeRows dx, NativeRows dShift, NativeRows dScale) {
+        int cols = dOut.cols;
+        float[] shiftAcc = new float[cols], scaleAcc = new float[cols];
+        for (int r = 0; r < dOut.rows; r++) {
+            int b = r / tokens;
+            FloatVector sumDn = FloatVector.zero(F), sumDnN = FloatVector.zero(F);
+            for (int c = 0; c < cols; c += LANES) {
+                FloatVector g = load(dOut, r, c), n = load(normalized, r, c);
+                FloatVector dn = g.mul(load(scale, b, c).add(1f));
+                FloatVector.fromArray(F, shiftAcc, c).add(g).intoArray(shiftAcc, c);
+                g.fma(n, FloatVector.fromArray(F, scaleAcc, c)).intoArray(scaleAcc, c);
+                sumDn = sumDn.add(dn);
+                sumDnN = dn.fma(n, sumDnN);
+            }
+            float meanDn = sum(sumDn) / cols, meanDnN = sum(sumDnN) / cols;
+            float inv = invStd.bytes.getFloat(invStd.at(r, 0));
+            for (int c = 0; c < cols; c += LANES) {
+                FloatVector dn = load(dOut, r, c).mul(load(scale, b, c).add(1f));
+                FloatVector d = dn.sub(meanDn).sub(load(normalized, r, c).mul(meanDnN)).mul(inv);
+                store(residual == null ? d : d.add(load(residual, r, c)), dx, r, c);
+            }
+            if ((r + 1) % tokens == 0) {
+                for (int c = 0; c < cols; c += LANES) {
+                    store(FloatVector.fromArray(F, shiftAcc, c), dShift, b, c);
+                    store(FloatVector.fromArray(F, scaleAcc, c), dScale, b, c);
+                }
+                java.util.Arrays.fill(shiftAcc, 0);
+                java.util.Arrays.fill(scaleAcc, 0);
+            }
+        }
+    }
+}
