@@ -1,7 +1,6 @@
 package org.lit.core.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * adaLN-Zero block:
@@ -15,7 +14,6 @@ public final class DiTBlock {
     private final Mlp mlp;
     private final Modulation adaLN;
     private final long mlpHidden;
-    private long batch;
     private INDArray[] mod;
     private INDArray attnOut, mlpOut;
 
@@ -35,11 +33,10 @@ public final class DiTBlock {
         long batch = siluC.size(0);
         INDArray[] m = adaLN.forward(siluC, keep);   // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
         INDArray a = attn.forward(norm1.forward(x, m[0], m[1], keep), batch, keep);
-        INDArray x1 = x.add(Tokens.mulPerSample(a, m[2], Nd4j.createUninitialized(a.dataType(), a.shape())));
+        INDArray x1 = Tokens.gatedResidual(x, a, m[2]);
         INDArray f = mlp.forward(norm2.forward(x1, m[3], m[4], keep), keep);
-        INDArray x2 = Tokens.mulPerSample(f, m[5], Nd4j.createUninitialized(f.dataType(), f.shape())).addi(x1);
+        INDArray x2 = Tokens.gatedResidual(x1, f, m[5]);
         if (keep) {
-            this.batch = batch;
             this.mod = m;
             this.attnOut = a;
             this.mlpOut = f;
@@ -49,16 +46,16 @@ public final class DiTBlock {
 
     /** Returns {dx, d SiLU(c)}. */
     public INDArray[] backward(INDArray dx2) {
-        INDArray dGateMlp = Tokens.sumPerSample(dx2.mul(mlpOut), batch);
-        INDArray dm2 = mlp.backward(Tokens.mulPerSample(dx2, mod[5], Nd4j.createUninitialized(dx2.dataType(), dx2.shape())));
+        INDArray[] g2 = Tokens.gatedResidualBackward(dx2, mlpOut, mod[5]);   // {d mlp output, dGateMlp}
+        INDArray dm2 = mlp.backward(g2[0]);
         INDArray[] d2 = norm2.backward(dm2, dx2);   // {dx1, dShiftMlp, dScaleMlp}
         INDArray dx1 = d2[0];
 
-        INDArray dGateMsa = Tokens.sumPerSample(dx1.mul(attnOut), batch);
-        INDArray dm1 = attn.backward(Tokens.mulPerSample(dx1, mod[2], Nd4j.createUninitialized(dx1.dataType(), dx1.shape())));
+        INDArray[] g1 = Tokens.gatedResidualBackward(dx1, attnOut, mod[2]);   // {d attention output, dGateMsa}
+        INDArray dm1 = attn.backward(g1[0]);
         INDArray[] d1 = norm1.backward(dm1, dx1);   // {dx, dShiftMsa, dScaleMsa}
 
-        INDArray dSiluC = adaLN.backward(d1[1], d1[2], dGateMsa, d2[1], d2[2], dGateMlp);
+        INDArray dSiluC = adaLN.backward(d1[1], d1[2], g1[1], d2[1], d2[2], g2[1]);
         mod = null;
         attnOut = mlpOut = null;
         return new INDArray[] {d1[0], dSiluC};

@@ -35,10 +35,10 @@ public final class LinearAttention implements Attention {
     public INDArray forward(INDArray x, long batch, boolean keep) {
         INDArray qPre = q.forward(x, keep);
         INDArray kvPre = kv.forward(x, keep);
-        INDArray kPre = kvPre.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)).dup('c');
-        INDArray v = kvPre.get(NDArrayIndex.all(), NDArrayIndex.interval(dim, 2 * dim)).dup('c');
-        INDArray qh = Heads.split(Transforms.relu(qPre, true).addi(EPS), batch, heads);
-        INDArray kh = Heads.split(Transforms.relu(kPre, true).addi(EPS), batch, heads);
+        INDArray kPre = kvPre.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim));
+        INDArray v = kvPre.get(NDArrayIndex.all(), NDArrayIndex.interval(dim, 2 * dim));
+        INDArray qh = Heads.splitFeatures(qPre, batch, heads, EPS);
+        INDArray kh = Heads.splitFeatures(kPre, batch, heads, EPS);
         INDArray vh = Heads.split(v, batch, heads);
         long tokens = qh.size(1);
         INDArray keyMean = kh.mean(true, 1);                                   // (Bh, 1, hd)
@@ -47,7 +47,8 @@ public final class LinearAttention implements Attention {
         INDArray unnormalized = Tokens.bmm(qh, context, false, false);         // (Bh, T, hd)
         INDArray heads = Nd4j.createUninitialized(x.dataType(), unnormalized.shape());
         Broadcast.mul(unnormalized, inverse.reshape(inverse.size(0), tokens), heads, 0, 1);
-        INDArray mixed = Heads.merge(heads, batch).addi(dwc.forward(v, batch, keep));
+        INDArray mixed = Nd4j.createUninitialized(x.dataType(), x.shape());
+        Heads.mergeInto(heads, batch, null, dwc.forward(v, batch, keep), mixed);
         INDArray out = proj.forward(mixed, keep);
         if (keep) {
             this.batch = batch;
@@ -83,10 +84,12 @@ public final class LinearAttention implements Attention {
         INDArray dk = Tokens.bmm(vh, dContext, false, true);
         Broadcast.add(dk, dKeyMean.reshape(bh, dKeyMean.size(2)), dk, 0, 2);
         INDArray dv = Tokens.bmm(kh, dContext, false, false);
-        INDArray dqPre = Heads.merge(dq, batch).muli(qPre.gt(0.0).castTo(dy.dataType()));
-        INDArray dkPre = Heads.merge(dk, batch).muli(kPre.gt(0.0).castTo(dy.dataType()));
-        INDArray dvAll = Heads.merge(dv, batch).addi(dvTokens);
-        INDArray dx = q.backward(dqPre, true).addi(kv.backward(Nd4j.hstack(dkPre, dvAll), true));
+        INDArray dqPre = Nd4j.createUninitialized(dy.dataType(), qPre.shape());
+        Heads.mergeInto(dq, batch, qPre, null, dqPre);
+        INDArray dKv = Nd4j.createUninitialized(dy.dataType(), qPre.size(0), 2 * dim);   // d [K | V], written in place
+        Heads.mergeInto(dk, batch, kPre, null, dKv.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)));
+        Heads.mergeInto(dv, batch, null, dvTokens, dKv.get(NDArrayIndex.all(), NDArrayIndex.interval(dim, 2 * dim)));
+        INDArray dx = q.backward(dqPre, true).addi(kv.backward(dKv, true));
         qPre = kPre = qh = kh = vh = keyMean = context = unnormalized = inverse = null;
         return dx;
     }

@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Tokens {
     private static final String COLUMN_SUMS = "colsum";
+    private static final String GATE = "gate";
     private Tokens() {
     }
 
@@ -28,6 +29,26 @@ final class Tokens {
     static void addPerSample(INDArray x, INDArray v) {
         long b = v.size(0);
         Broadcast.add(asSamples(x, b), v, asSamples(x, b), 0, 2);
+    }
+
+    /** x + branch * gate, gate per sample: adaLN-Zero's gated residual, into a fresh array. */
+    static INDArray gatedResidual(INDArray x, INDArray branch, INDArray gate) {
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+        if (!CpuKernels.vector(GATE) || !NativeRows.usable(x, branch)) return mulPerSample(branch, gate, out).addi(x);
+        VectorKernels.gatedResidual(NativeRows.of(x), NativeRows.of(branch), NativeRows.of(gate), (int) (x.size(0) / gate.size(0)), NativeRows.of(out));
+        return out;
+    }
+
+    /** The branch's side of {@link #gatedResidual}'s backward: {dBranch = dOut * gate, dGate = per-sample sums of dOut * branch}. */
+    static INDArray[] gatedResidualBackward(INDArray dOut, INDArray branch, INDArray gate) {
+        INDArray dBranch = Nd4j.createUninitialized(dOut.dataType(), dOut.shape());
+        if (!CpuKernels.vector(GATE) || !NativeRows.usable(dOut, branch)) {
+            return new INDArray[] {mulPerSample(dOut, gate, dBranch), sumPerSample(dOut.mul(branch), gate.size(0))};
+        }
+        INDArray dGate = Nd4j.createUninitialized(dOut.dataType(), gate.shape());
+        VectorKernels.gatedResidualBackward(NativeRows.of(dOut), NativeRows.of(branch), NativeRows.of(gate), (int) (dOut.size(0) / gate.size(0)),
+                NativeRows.of(dBranch), NativeRows.of(dGate));
+        return new INDArray[] {dBranch, dGate};
     }
 
     /** Sums each sample's tokens: (B*T, D) to (B, D). */

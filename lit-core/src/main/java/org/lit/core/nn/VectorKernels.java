@@ -169,4 +169,68 @@ final class VectorKernels {
             }
         }
     }
+
+    /** out = x + branch gate_b for each row of sample b = row / tokens: adaLN-Zero's gated residual. */
+    static void gatedResidual(NativeRows x, NativeRows branch, NativeRows gate, int tokens, NativeRows out) {
+        for (int r = 0; r < x.rows; r++) {
+            int b = r / tokens;
+            for (int c = 0; c < x.cols; c += LANES) store(load(branch, r, c).fma(load(gate, b, c), load(x, r, c)), out, r, c);
+        }
+    }
+
+    /** dBranch = dOut gate_b and dGate_b = the sum over the sample's tokens of dOut branch. */
+    static void gatedResidualBackward(NativeRows dOut, NativeRows branch, NativeRows gate, int tokens, NativeRows dBranch, NativeRows dGate) {
+        int cols = dOut.cols;
+        float[] acc = new float[cols];
+        for (int r = 0; r < dOut.rows; r++) {
+            int b = r / tokens;
+            for (int c = 0; c < cols; c += LANES) {
+                FloatVector g = load(dOut, r, c);
+                store(g.mul(load(gate, b, c)), dBranch, r, c);
+                g.fma(load(branch, r, c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+            }
+            if ((r + 1) % tokens == 0) {
+                for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), dGate, b, c);
+                java.util.Arrays.fill(acc, 0);
+            }
+        }
+    }
+
+    /**
+     * Token rows (B*T, h*hd) to per-head rows (B*h*T, hd): out[(b h + j) T + t] = f(x[b T + t], head j),
+     * f = relu(.) + eps when features (LiT's phi), else the identity.
+     */
+    static void splitHeads(NativeRows x, int batch, int heads, boolean features, float eps, NativeRows out) {
+        int tokens = x.rows / batch, hd = x.cols / heads;
+        for (int r = 0; r < x.rows; r++) {
+            int b = r / tokens, t = r % tokens;
+            for (int j = 0; j < heads; j++) {
+                int o = (b * heads + j) * tokens + t;
+                for (int e = 0; e < hd; e += LANES) {
+                    FloatVector v = load(x, r, j * hd + e);
+                    store(features ? v.max(0f).add(eps) : v, out, o, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Per-head rows (B*h*T, hd) back to token rows: out[b T + t, head j] = perHead[(b h + j) T + t]
+     * times (mask > 0) where mask is given (relu's gradient), plus add where given.
+     */
+    static void mergeHeads(NativeRows perHead, int batch, int heads, NativeRows mask, NativeRows add, NativeRows out) {
+        int tokens = out.rows / batch, hd = perHead.cols;
+        for (int r = 0; r < out.rows; r++) {
+            int b = r / tokens, t = r % tokens;
+            for (int j = 0; j < heads; j++) {
+                int i = (b * heads + j) * tokens + t;
+                for (int e = 0, c = j * hd; e < hd; e += LANES, c += LANES) {
+                    FloatVector v = load(perHead, i, e);
+                    if (mask != null) v = FloatVector.zero(F).blend(v, load(mask, r, c).compare(VectorOperators.GT, 0f));
+                    if (add != null) v = v.add(load(add, r, c));
+                    store(v, out, r, c);
+                }
+            }
+        }
+    }
 }

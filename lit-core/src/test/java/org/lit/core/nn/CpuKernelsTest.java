@@ -90,6 +90,34 @@ class CpuKernelsTest {
     }
 
     @Test
+    void gatedResidualForwardAndBackward() {
+        INDArray[][] r = bothPaths(() -> {
+            Nd4j.getRandom().setSeed(17);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 3 * 5, 24), branch = Nd4j.randn(DataType.FLOAT, 3 * 5, 24);
+            INDArray gate = Nd4j.randn(DataType.FLOAT, 3, 6 * 24).get(NDArrayIndex.all(), NDArrayIndex.interval(48, 72));
+            INDArray[] d = Tokens.gatedResidualBackward(Nd4j.randn(DataType.FLOAT, 3 * 5, 24), branch, gate);
+            return new INDArray[] {Tokens.gatedResidual(x, branch, gate), d[0], d[1]};
+        });
+        assertClose(r, 1e-6, "gated residual");
+    }
+
+    @Test
+    void linearAttentionHeadsSplitAndMerged() {
+        INDArray[][] r = bothPaths(() -> {
+            ParameterSet.Builder b = new ParameterSet.Builder();
+            LinearAttention attention = new LinearAttention(b, "attn", 48, 3, 5);   // head dim 16
+            ParameterSet p = b.allocate(DataType.FLOAT);
+            p.initialize(19);
+            Nd4j.getRandom().setSeed(23);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 2 * 16, 48);
+            INDArray y = attention.forward(x, 2, true);
+            INDArray dx = attention.backward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48));
+            return new INDArray[] {y, dx, p.grads().dup()};
+        });
+        assertClose(r, 1e-5, "linear attention");
+    }
+
+    @Test
     void biasGradientColumnSums() {
         INDArray[][] r = bothPaths(() -> {
             Nd4j.getRandom().setSeed(13);
