@@ -59,7 +59,7 @@ final class Heads {
                 && VectorKernels.fits(hd);
     }
 
-    static INDArray merge(INDArray x, long batch) {
+    private static INDArray merge(INDArray x, long batch) {
         long heads = x.size(0) / batch;
         long tokens = x.size(1);
         long hd = x.size(2);

@@ -233,4 +233,15 @@ final class VectorKernels {
             }
         }
     }
+
+    /** Softmax's backward in place, row by row: dp <- p (dp - sum_j dp_j p_j) * scale. */
+    static void softmaxBackward(NativeRows probs, NativeRows dProbs, float scale) {
+        int cols = probs.cols;
+        for (int r = 0; r < probs.rows; r++) {
+            FloatVector dot = FloatVector.zero(F);
+            for (int c = 0; c < cols; c += LANES) dot = load(dProbs, r, c).fma(load(probs, r, c), dot);
+            float rowDot = sum(dot);
+            for (int c = 0; c < cols; c += LANES) store(load(dProbs, r, c).sub(rowDot).mul(load(probs, r, c)).mul(scale), dProbs, r, c);
+        }
+    }
 }

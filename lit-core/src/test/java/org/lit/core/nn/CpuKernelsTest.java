@@ -118,6 +118,22 @@ class CpuKernelsTest {
     }
 
     @Test
+    void softmaxAttentionForwardAndBackward() {
+        INDArray[][] r = bothPaths(() -> {
+            ParameterSet.Builder b = new ParameterSet.Builder();
+            SoftmaxAttention attention = new SoftmaxAttention(b, "attn", 48, 3);
+            ParameterSet p = b.allocate(DataType.FLOAT);
+            p.initialize(29);
+            Nd4j.getRandom().setSeed(31);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 2 * 16, 48);
+            INDArray y = attention.forward(x, 2, true);
+            INDArray dx = attention.backward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48));
+            return new INDArray[] {y, dx, p.grads().dup()};
+        });
+        assertClose(r, 1e-5, "softmax attention");
+    }
+
+    @Test
     void biasGradientColumnSums() {
         INDArray[][] r = bothPaths(() -> {
             Nd4j.getRandom().setSeed(13);
