@@ -12,18 +12,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * filter bank shared by all heads. The token matrix is viewed as an NHWC image (B, side, side, h*hd)
  * with the filters tiled over heads, so no permute is needed, and the convolution is k*k shifted
  * views of the zero-padded image, each scaled per channel: plain ND4J ops that run on any backend.
- * (libnd4j's depthwise_conv2d_bp took 60% of a LiT-S/2 step on the CPU.) On the CPU backend, with
- * float32, {@link CpuDepthwise}'s vectorised loops over Java arrays do the same (these views cost 25%
- * of a LiT-S/2 step in a JFR profile).
+ * (libnd4j's depthwise_conv2d_bp took 60% of a LiT-S/2 step on the CPU.) On the CPU backend,
+ * {@link VectorKernels#depthwise} does the same in one pass over the image, reading the input where
+ * it lies (these views cost 25% of a LiT-S/2 step in a JFR profile).
  */
 public final class DepthwiseConv {
+    private static final String KERNEL = "dwc";
     public final Param weight;
     public final Param bias;
     private final long heads;
     private final long headDim;
     private final int kernel;
     private INDArray padded;
-    private float[][] input;
+    private INDArray input;
     private int inputBatch;
 
     public DepthwiseConv(ParameterSet.Builder params, String name, long heads, long headDim, int kernel) {
@@ -78,48 +79,36 @@ public final class DepthwiseConv {
         return dIn.reshape('c', dOut.shape());
     }
 
-    private static boolean fast(INDArray tokens) {
-        return tokens.dataType() == DataType.FLOAT && CpuKernels.enabled("dwc");
+    private boolean fast(INDArray tokens) {
+        return CpuKernels.vector(KERNEL) && tokens.dataType() == DataType.FLOAT && tokens.stride(1) == 1 && VectorKernels.fits(tokens.size(1));
     }
 
     private INDArray fastForward(INDArray tokens, long batch, boolean keep) {
-        CpuDepthwise k = kernelFor(tokens, batch);
-        float[][] rows = Floats.rows(tokens, k.rowLength());
-        float[] b = bias.value().toFloatVector();
-        float[] biasRow = new float[k.rowLength()];
-        for (int j = 0; j < biasRow.length; j++) biasRow[j] = b[j % (int) headDim];
-        float[][] out = new float[rows.length][];
-        for (int r = 0; r < out.length; r++) out[r] = biasRow.clone();
-        k.correlate(rows, k.tiled(Floats.of(tiledWeight())), false, out);
-        input = keep ? rows : null;
+        INDArray out = Nd4j.createUninitialized(tokens.dataType(), tokens.shape());
+        VectorKernels.depthwise(NativeRows.of(tokens), (int) batch, (int) side(tokens, batch), kernel, tiledTaps(),
+                Nd4j.tile(bias.value(), (int) heads).toFloatVector(), NativeRows.of(out));
+        input = keep ? tokens : null;
         inputBatch = (int) batch;
-        return Floats.fromRows(out, tokens.shape());
+        return out;
     }
 
     private INDArray fastBackward(INDArray dOut) {
-        CpuDepthwise k = kernelFor(dOut, inputBatch);
-        float[][] grad = Floats.rows(dOut, k.rowLength());
-        float[][] dIn = new float[grad.length][k.rowLength()];
-        k.correlate(grad, k.tiled(Floats.of(tiledWeight())), true, dIn);
-        float[] dTaps = k.tapGradients(input, grad);
+        INDArray dIn = Nd4j.createUninitialized(dOut.dataType(), dOut.shape());
         int channels = (int) dOut.size(1), hd = (int) headDim, taps = kernel * kernel;
+        float[] dTaps = new float[taps * channels], dBiasTiled = new float[channels];
+        INDArray grad = dOut.stride(1) == 1 ? dOut : dOut.dup('c');
+        VectorKernels.depthwiseBackward(NativeRows.of(input), NativeRows.of(grad), inputBatch, (int) side(dOut, inputBatch), kernel,
+                tiledTaps(), NativeRows.of(dIn), dTaps, dBiasTiled);
+        // the filters are shared by the heads: their gradients sum over heads
         float[] dWeight = new float[hd * taps], dBias = new float[hd];
         for (int t = 0; t < taps; t++) {
             for (int c = 0; c < channels; c++) dWeight[(c % hd) * taps + t] += dTaps[t * channels + c];
         }
-        float[] columns = new float[channels];
-        for (float[] row : grad) {
-            for (int j = 0; j < row.length; j++) columns[j % channels] += row[j];
-        }
-        for (int c = 0; c < channels; c++) dBias[c % hd] += columns[c];
+        for (int c = 0; c < channels; c++) dBias[c % hd] += dBiasTiled[c];
         weight.grad().addi(Nd4j.create(dWeight, weight.grad().shape(), 'c'));
         bias.grad().addi(Nd4j.create(dBias, bias.grad().shape(), 'c'));
         input = null;
-        return Floats.fromRows(dIn, dOut.shape());
-    }
-
-    private CpuDepthwise kernelFor(INDArray tokens, long batch) {
-        return new CpuDepthwise((int) batch, (int) side(tokens, batch), (int) tokens.size(1), kernel);
+        return dIn;
     }
 
     /** out += sum over taps k of taps[k] * window k of padded (window k* of tap k mirrored, if flip). */
@@ -152,6 +141,11 @@ public final class DepthwiseConv {
         int dy = k / kernel, dx = k % kernel;
         INDArrayIndex all = NDArrayIndex.all();
         return image.get(all, NDArrayIndex.interval(dy, dy + side), NDArrayIndex.interval(dx, dx + side), all);
+    }
+
+    /** {@link #tiledWeight} as the kernels' (k*k) x (h*hd) floats. */
+    private float[] tiledTaps() {
+        return tiledWeight().ravel().toFloatVector();
     }
 
     /** (hd, 1, k, k) filters as (k*k, h*hd): row k holds tap k of every channel, repeated per head. */

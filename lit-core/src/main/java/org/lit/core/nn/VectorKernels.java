@@ -244,4 +244,61 @@ final class VectorKernels {
             for (int c = 0; c < cols; c += LANES) store(load(dProbs, r, c).sub(rowDot).mul(load(probs, r, c)).mul(scale), dProbs, r, c);
         }
     }
+
+    /**
+     * LiT's depth-wise convolution of images (B, S, S, C) held as token rows (B*S*S, C):
+     * out[p] = bias + the sum over taps t = (dy, dx) of taps[t] * in[p + (dy - k/2, dx - k/2)], zero
+     * outside the image; taps is (k*k, C) and bias (C), both tiled over heads.
+     */
+    static void depthwise(NativeRows in, int batch, int side, int k, float[] taps, float[] bias, NativeRows out) {
+        int cols = in.cols, half = k / 2;
+        for (int b = 0; b < batch; b++) {
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    for (int c = 0; c < cols; c += LANES) {
+                        FloatVector acc = FloatVector.fromArray(F, bias, c);
+                        for (int t = 0; t < k * k; t++) {
+                            int yy = y + t / k - half, xx = x + t % k - half;
+                            if (yy < 0 || yy >= side || xx < 0 || xx >= side) continue;
+                            acc = load(in, (b * side + yy) * side + xx, c).fma(FloatVector.fromArray(F, taps, t * cols + c), acc);
+                        }
+                        store(acc, out, (b * side + y) * side + x, c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The backward of {@link #depthwise} from grad: dIn[q] = the sum over taps of taps[t] * grad[q - shift t]
+     * (into dIn), and, accumulated into the (k*k, C) and (C) arrays, dTaps[t] += the sum over pixels p of
+     * grad[p] * in[p + shift t] and dBias += the sum of grad.
+     */
+    static void depthwiseBackward(NativeRows in, NativeRows grad, int batch, int side, int k, float[] taps,
+                                  NativeRows dIn, float[] dTaps, float[] dBias) {
+        int cols = in.cols, half = k / 2;
+        for (int b = 0; b < batch; b++) {
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    int p = (b * side + y) * side + x;
+                    for (int c = 0; c < cols; c += LANES) {
+                        FloatVector g = load(grad, p, c);
+                        FloatVector.fromArray(F, dBias, c).add(g).intoArray(dBias, c);
+                        FloatVector acc = FloatVector.zero(F);
+                        for (int t = 0; t < k * k; t++) {
+                            int dy = t / k - half, dx = t % k - half;
+                            if (y + dy >= 0 && y + dy < side && x + dx >= 0 && x + dx < side) {
+                                int i = t * cols + c;
+                                g.fma(load(in, p + dy * side + dx, c), FloatVector.fromArray(F, dTaps, i)).intoArray(dTaps, i);
+                            }
+                            if (y - dy >= 0 && y - dy < side && x - dx >= 0 && x - dx < side) {
+                                acc = load(grad, p - dy * side - dx, c).fma(FloatVector.fromArray(F, taps, t * cols + c), acc);
+                            }
+                        }
+                        store(acc, dIn, p, c);
+                    }
+                }
+            }
+        }
+    }
 }
