@@ -1,5 +1,6 @@
 package org.lit.train;
 
+import org.lit.core.nn.FusedUpdates;
 import org.lit.core.nn.Param;
 import org.lit.core.nn.ParameterSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,7 +11,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * torch.optim.AdamW on the flat parameter buffer, in PyTorch's order of operations: decoupled
  * weight decay, moment updates, bias-corrected step. Parameters that PyTorch never hands a
- * gradient (pos_embed) are left untouched, decay included.
+ * gradient (pos_embed) are left untouched, decay included. On the CPU, one pass of
+ * {@link FusedUpdates#adamW} does the same operations in the same order.
  */
 public final class AdamW {
     private final ParameterSet params;
@@ -42,11 +44,12 @@ public final class AdamW {
         step++;
         INDArray p = params.values();
         INDArray g = params.grads();
+        double stepSize = lr / (1 - Math.pow(beta1, step));
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        if (FusedUpdates.adamW(p, g, expAvg, expAvgSq, trainable, lr * weightDecay, beta1, beta2, bc2Sqrt, eps, stepSize)) return;
         if (weightDecay != 0) p.subi(p.mul(trainable).muli(lr * weightDecay));
         expAvg.muli(beta1).addi(g.mul(1 - beta1));
         expAvgSq.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-        double stepSize = lr / (1 - Math.pow(beta1, step));
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         INDArray denom = Transforms.sqrt(expAvgSq, true).divi(bc2Sqrt).addi(eps);
         p.subi(expAvg.div(denom).muli(trainable).muli(stepSize));
     }

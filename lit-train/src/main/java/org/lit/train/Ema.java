@@ -1,5 +1,6 @@
 package org.lit.train;
 
+import org.lit.core.nn.FusedUpdates;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Exponential moving average of every parameter (pos_embed included, as DiT's update_ema). */
@@ -13,7 +14,7 @@ public final class Ema {
 
     /** ema = decay * ema + (1 - decay) * weights. */
     public void update(INDArray weights, double decay) {
-        average.muli(decay).addi(weights.mul(1 - decay));
+        if (!FusedUpdates.ema(average, weights, decay)) average.muli(decay).addi(weights.mul(1 - decay));
     }
 
     public INDArray weights() {
