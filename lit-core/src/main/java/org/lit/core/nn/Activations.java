@@ -31,23 +31,24 @@ public final class Activations {
     /**
      * tanh-GELU: 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), computed as x * sigmoid(2u)
      * (the same function: 0.5 (1 + tanh(u)) = sigmoid(2u)) in six ND4J passes where the tanh form
-     * takes nine; returns {y, sigmoid(2u)}.
+     * takes nine; returns {y, sigmoid(2u)}. The CPU kernel returns {y, null}: its backward
+     * recomputes sigmoid(2u) from x, cheaper than keeping a hidden-sized array per block.
      */
     public static INDArray[] geluTanh(INDArray x) {
         if (CpuKernels.vector(GELU) && NativeRows.usable(x)) {
-            INDArray y = Nd4j.createUninitialized(x.dataType(), x.shape()), s = Nd4j.createUninitialized(x.dataType(), x.shape());
-            VectorKernels.geluTanh(NativeRows.flat(x), NativeRows.flat(y), NativeRows.flat(s));
-            return new INDArray[] {y, s};
+            INDArray y = Nd4j.createUninitialized(x.dataType(), x.shape());
+            VectorKernels.geluTanh(NativeRows.flat(x), NativeRows.flat(y));
+            return new INDArray[] {y, null};
         }
         INDArray s = Transforms.sigmoid(x.mul(x).muli(2 * SQRT_2_OVER_PI * GELU_C).addi(2 * SQRT_2_OVER_PI).muli(x), false);
         return new INDArray[] {s.mul(x), s};
     }
 
-    /** dy * [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)], s = sigmoid(2u) from the forward. */
+    /** dy * [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)], s = sigmoid(2u) as the forward returned it (null: recomputed). */
     public static INDArray geluTanhBackward(INDArray x, INDArray s, INDArray dy) {
-        if (CpuKernels.vector(GELU) && NativeRows.usable(x, s, dy)) {
+        if (s == null) {
             INDArray dx = Nd4j.createUninitialized(x.dataType(), x.shape());
-            VectorKernels.geluTanhBackward(NativeRows.flat(x), NativeRows.flat(s), NativeRows.flat(dy), NativeRows.flat(dx));
+            VectorKernels.geluTanhBackward(NativeRows.flat(x), NativeRows.flat(dy), NativeRows.flat(dx));
             return dx;
         }
         INDArray d = x.mul(x).muli(2 * SQRT_2_OVER_PI * 3 * GELU_C).addi(2 * SQRT_2_OVER_PI).muli(x);

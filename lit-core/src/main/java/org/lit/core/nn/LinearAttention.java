@@ -47,8 +47,8 @@ public final class LinearAttention implements Attention {
         INDArray unnormalized = Tokens.bmm(qh, context, false, false);         // (Bh, T, hd)
         INDArray heads = Nd4j.createUninitialized(x.dataType(), unnormalized.shape());
         Broadcast.mul(unnormalized, inverse.reshape(inverse.size(0), tokens), heads, 0, 1);
-        INDArray mixed = Nd4j.createUninitialized(x.dataType(), x.shape());
-        Heads.mergeInto(heads, batch, null, dwc.forward(v, batch, keep), mixed);
+        INDArray mixed = dwc.forward(v, batch, keep);
+        Heads.mergeInto(heads, batch, null, mixed, mixed);   // attention + DWC(V), in place of the DWC's output
         INDArray out = proj.forward(mixed, keep);
         if (keep) {
             this.batch = batch;

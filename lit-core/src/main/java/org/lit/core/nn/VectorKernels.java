@@ -71,21 +71,24 @@ final class VectorKernels {
         return FloatVector.broadcast(F, 1f).div(exp(u.neg()).add(1f));
     }
 
-    /** s = sigmoid(2u), y = x s with u = sqrt(2/pi) (x + 0.044715 x^3): tanh-GELU (see {@link Activations#geluTanh}). */
-    static void geluTanh(NativeRows x, NativeRows y, NativeRows s) {
+    /** s = sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3). */
+    private static FloatVector geluGate(FloatVector x) {
+        return logistic(x.mul(x).mul(GELU_B).add(GELU_A).mul(x));
+    }
+
+    /** y = x s: tanh-GELU (see {@link Activations#geluTanh}). */
+    static void geluTanh(NativeRows x, NativeRows y) {
         for (int i = 0; i < x.cols; i += LANES) {
             FloatVector v = load(x, 0, i);
-            FloatVector g = logistic(v.mul(v).mul(GELU_B).add(GELU_A).mul(v));
-            store(g, s, 0, i);
-            store(g.mul(v), y, 0, i);
+            store(geluGate(v).mul(v), y, 0, i);
         }
     }
 
-    /** dx = dy [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)]. */
-    static void geluTanhBackward(NativeRows x, NativeRows s, NativeRows dy, NativeRows dx) {
+    /** dx = dy [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)], s recomputed from x. */
+    static void geluTanhBackward(NativeRows x, NativeRows dy, NativeRows dx) {
         for (int i = 0; i < x.cols; i += LANES) {
             FloatVector v = load(x, 0, i);
-            FloatVector g = load(s, 0, i);
+            FloatVector g = geluGate(v);
             FloatVector du = v.mul(v).mul(3 * GELU_B).add(GELU_A).mul(v);
             store(du.mul(g.neg().add(1f).mul(g)).add(g).mul(load(dy, 0, i)), dx, 0, i);
         }
