@@ -251,22 +251,27 @@ final class VectorKernels {
     /**
      * LiT's depth-wise convolution of images (B, S, S, C) held as token rows (B*S*S, C):
      * out[p] = bias + the sum over taps t = (dy, dx) of taps[t] * in[p + (dy - k/2, dx - k/2)], zero
-     * outside the image; taps is (k*k, C) and bias (C), both tiled over heads.
+     * outside the image; taps is (k*k, C) and bias (C), both tiled over heads. Sums build up in a
+     * row-sized array, not in a vector carried across the tap loops: C2 boxes such a vector (an
+     * allocation per tap, 5x slower in a microbenchmark here).
      */
     static void depthwise(NativeRows in, int batch, int side, int k, float[] taps, float[] bias, NativeRows out) {
         int cols = in.cols, half = k / 2;
+        float[] acc = new float[cols];
         for (int b = 0; b < batch; b++) {
             for (int y = 0; y < side; y++) {
                 for (int x = 0; x < side; x++) {
-                    for (int c = 0; c < cols; c += LANES) {
-                        FloatVector acc = FloatVector.fromArray(F, bias, c);
-                        for (int t = 0; t < k * k; t++) {
-                            int yy = y + t / k - half, xx = x + t % k - half;
-                            if (yy < 0 || yy >= side || xx < 0 || xx >= side) continue;
-                            acc = load(in, (b * side + yy) * side + xx, c).fma(FloatVector.fromArray(F, taps, t * cols + c), acc);
+                    int p = (b * side + y) * side + x;
+                    System.arraycopy(bias, 0, acc, 0, cols);
+                    for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
+                        for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
+                            int q = p + (dy - half) * side + dx - half, t = (dy * k + dx) * cols;
+                            for (int c = 0; c < cols; c += LANES) {
+                                load(in, q, c).fma(FloatVector.fromArray(F, taps, t + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+                            }
                         }
-                        store(acc, out, (b * side + y) * side + x, c);
                     }
+                    for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), out, p, c);
                 }
             }
         }
@@ -280,26 +285,32 @@ final class VectorKernels {
     static void depthwiseBackward(NativeRows in, NativeRows grad, int batch, int side, int k, float[] taps,
                                   NativeRows dIn, float[] dTaps, float[] dBias) {
         int cols = in.cols, half = k / 2;
+        float[] acc = new float[cols];
         for (int b = 0; b < batch; b++) {
             for (int y = 0; y < side; y++) {
                 for (int x = 0; x < side; x++) {
                     int p = (b * side + y) * side + x;
-                    for (int c = 0; c < cols; c += LANES) {
-                        FloatVector g = load(grad, p, c);
-                        FloatVector.fromArray(F, dBias, c).add(g).intoArray(dBias, c);
-                        FloatVector acc = FloatVector.zero(F);
-                        for (int t = 0; t < k * k; t++) {
-                            int dy = t / k - half, dx = t % k - half;
-                            if (y + dy >= 0 && y + dy < side && x + dx >= 0 && x + dx < side) {
-                                int i = t * cols + c;
-                                g.fma(load(in, p + dy * side + dx, c), FloatVector.fromArray(F, dTaps, i)).intoArray(dTaps, i);
-                            }
-                            if (y - dy >= 0 && y - dy < side && x - dx >= 0 && x - dx < side) {
-                                acc = load(grad, p - dy * side - dx, c).fma(FloatVector.fromArray(F, taps, t * cols + c), acc);
+                    for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dBias, c).add(load(grad, p, c)).intoArray(dBias, c);
+                    // taps that read a pixel inside the image from output p
+                    for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
+                        for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
+                            int q = p + (dy - half) * side + dx - half, t = (dy * k + dx) * cols;
+                            for (int c = 0; c < cols; c += LANES) {
+                                load(grad, p, c).fma(load(in, q, c), FloatVector.fromArray(F, dTaps, t + c)).intoArray(dTaps, t + c);
                             }
                         }
-                        store(acc, dIn, p, c);
                     }
+                    // outputs inside the image that read input p, tap by tap
+                    java.util.Arrays.fill(acc, 0);
+                    for (int dy = Math.max(0, y + half - side + 1); dy < Math.min(k, y + half + 1); dy++) {
+                        for (int dx = Math.max(0, x + half - side + 1); dx < Math.min(k, x + half + 1); dx++) {
+                            int o = p - (dy - half) * side - (dx - half), t = (dy * k + dx) * cols;
+                            for (int c = 0; c < cols; c += LANES) {
+                                load(grad, o, c).fma(FloatVector.fromArray(F, taps, t + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+                            }
+                        }
+                    }
+                    for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), dIn, p, c);
                 }
             }
         }
