@@ -66,7 +66,7 @@ final class Tokens {
     /** sums += the sums over rows of x, (N, D) into (D): the bias gradients. */
     static void addColumnSums(INDArray x, INDArray sums) {
         if (CpuKernels.vector(COLUMN_SUMS) && x.rank() == 2 && NativeRows.usable(x, sums)) {
-            VectorKernels.addColumnSums(NativeRows.of(x), 0, (int) x.size(0), NativeRows.flat(sums), 0);
+            VectorKernels.addColumnSums(NativeRows.of(x), NativeRows.flat(sums));
         } else {
             sums.addi(columnSums(x));
         }

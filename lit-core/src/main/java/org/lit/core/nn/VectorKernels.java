@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Fused loops of the CPU backend over ND4J's native memory, written with the JDK's Vector API
@@ -19,6 +21,10 @@ import java.nio.ByteOrder;
  * and interpreted forms differ in the last bit), and lane sums reduced in a fixed order. Vectors are
  * 8 floats on every machine, so the order does not depend on the CPU either; rows must be a
  * multiple of 8 long ({@link #fits}).
+ * <p>
+ * Each kernel splits its rows over the cores ({@link #parallel}): while it runs, libnd4j's OpenMP
+ * threads sleep (OMP_WAIT_POLICY=PASSIVE) and their cores would idle. Sums over rows (per sample, or
+ * over fixed pieces added in order) come out the same whatever the number of threads.
  */
 final class VectorKernels {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
@@ -27,7 +33,28 @@ final class VectorKernels {
     private static final float GELU_A = (float) (2 * Math.sqrt(2 / Math.PI));
     private static final float GELU_B = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
 
+    private static final int ELEMENTS = 1 << 15;   // elements per piece of an elementwise kernel
+    private static final int ROWS = 64;             // rows per piece of a row-wise kernel
+
     private VectorKernels() {
+    }
+
+    /** A piece of a kernel's work: rows, samples or elements [from, to). */
+    private interface Piece {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs body over [0, n) in pieces of grain on the common fork-join pool and the calling thread.
+     * The pieces depend only on n and grain, never on the thread count.
+     */
+    private static void parallel(int n, int grain, Piece body) {
+        int pieces = (n + grain - 1) / grain;
+        if (pieces <= 1) {
+            body.run(0, n);
+            return;
+        }
+        IntStream.range(0, pieces).parallel().forEach(i -> body.run(i * grain, Math.min(n, (i + 1) * grain)));
     }
 
     /** Whether the hardware runs 8-float vectors natively and a row of this length is whole vectors. */
@@ -78,34 +105,44 @@ final class VectorKernels {
 
     /** y = x s: tanh-GELU (see {@link Activations#geluTanh}). */
     static void geluTanh(NativeRows x, NativeRows y) {
-        for (int i = 0; i < x.cols; i += LANES) {
-            FloatVector v = load(x, 0, i);
-            store(geluGate(v).mul(v), y, 0, i);
-        }
+        parallel(x.cols, ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i += LANES) {
+                FloatVector v = load(x, 0, i);
+                store(geluGate(v).mul(v), y, 0, i);
+            }
+        });
     }
 
     /** dx = dy [s + x s (1 - s) 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2)], s recomputed from x. */
     static void geluTanhBackward(NativeRows x, NativeRows dy, NativeRows dx) {
-        for (int i = 0; i < x.cols; i += LANES) {
-            FloatVector v = load(x, 0, i);
-            FloatVector g = geluGate(v);
-            FloatVector du = v.mul(v).mul(3 * GELU_B).add(GELU_A).mul(v);
-            store(du.mul(g.neg().add(1f).mul(g)).add(g).mul(load(dy, 0, i)), dx, 0, i);
-        }
+        parallel(x.cols, ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i += LANES) {
+                FloatVector v = load(x, 0, i);
+                FloatVector g = geluGate(v);
+                FloatVector du = v.mul(v).mul(3 * GELU_B).add(GELU_A).mul(v);
+                store(du.mul(g.neg().add(1f).mul(g)).add(g).mul(load(dy, 0, i)), dx, 0, i);
+            }
+        });
     }
 
     /**
-     * sums[sumRow] += the sum over rows [from, from + count) of x. Row by row into a row-sized
-     * accumulator, so memory is read in order once.
+     * sums (one row) += the sum over the rows of x: each piece of rows row by row into a row-sized
+     * partial sum (memory read in order once), the partial sums added in piece order.
      */
-    static void addColumnSums(NativeRows x, int from, int count, NativeRows sums, int sumRow) {
+    static void addColumnSums(NativeRows x, NativeRows sums) {
         int cols = x.cols;
-        float[] acc = new float[cols];
-        for (int r = from; r < from + count; r++) {
-            for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, acc, c).add(load(x, r, c)).intoArray(acc, c);
+        float[][] partial = new float[(x.rows + ROWS - 1) / ROWS][cols];
+        parallel(x.rows, ROWS, (from, to) -> {
+            float[] acc = partial[from / ROWS];
+            for (int r = from; r < to; r++) {
+                for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, acc, c).add(load(x, r, c)).intoArray(acc, c);
+            }
+        });
+        for (int c = 0; c < cols; c += LANES) {
+            FloatVector total = FloatVector.fromArray(F, partial[0], c);
+            for (int i = 1; i < partial.length; i++) total = total.add(FloatVector.fromArray(F, partial[i], c));
+            store(load(sums, 0, c).add(total), sums, 0, c);
         }
-        for (int c = 0; c < cols; c += LANES) load(sums, sumRow, c).add(FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
-        for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), sums, sumRow, c);
     }
 
     /**
@@ -115,7 +152,8 @@ final class VectorKernels {
     static void modulatedNorm(NativeRows x, NativeRows shift, NativeRows scale, int tokens, double eps,
                               NativeRows out, NativeRows normalized, NativeRows invStd) {
         int cols = x.cols;
-        for (int r = 0; r < x.rows; r++) {
+        parallel(x.rows, ROWS, (from, to) -> {
+          for (int r = from; r < to; r++) {
             int b = r / tokens;
             FloatVector total = FloatVector.zero(F);
             for (int c = 0; c < cols; c += LANES) total = total.add(load(x, r, c));
@@ -132,7 +170,8 @@ final class VectorKernels {
                 if (normalized != null) store(n, normalized, r, c);
                 store(n.fma(load(scale, b, c).add(1f), load(shift, b, c)), out, r, c);
             }
-        }
+          }
+        });
     }
 
     /**
@@ -143,8 +182,9 @@ final class VectorKernels {
     static void modulatedNormBackward(NativeRows dOut, NativeRows normalized, NativeRows invStd, NativeRows scale, int tokens,
                                       NativeRows residual, NativeRows dx, NativeRows dShift, NativeRows dScale) {
         int cols = dOut.cols;
-        float[] shiftAcc = new float[cols], scaleAcc = new float[cols];
-        for (int r = 0; r < dOut.rows; r++) {
+        parallel(dOut.rows / tokens, 1, (first, last) -> {
+          float[] shiftAcc = new float[cols], scaleAcc = new float[cols];
+          for (int r = first * tokens; r < last * tokens; r++) {
             int b = r / tokens;
             FloatVector sumDn = FloatVector.zero(F), sumDnN = FloatVector.zero(F);
             for (int c = 0; c < cols; c += LANES) {
@@ -167,36 +207,39 @@ final class VectorKernels {
                     store(FloatVector.fromArray(F, shiftAcc, c), dShift, b, c);
                     store(FloatVector.fromArray(F, scaleAcc, c), dScale, b, c);
                 }
-                java.util.Arrays.fill(shiftAcc, 0);
-                java.util.Arrays.fill(scaleAcc, 0);
+                Arrays.fill(shiftAcc, 0);
+                Arrays.fill(scaleAcc, 0);
             }
-        }
+          }
+        });
     }
 
     /** out = x + branch gate_b for each row of sample b = row / tokens: adaLN-Zero's gated residual. */
     static void gatedResidual(NativeRows x, NativeRows branch, NativeRows gate, int tokens, NativeRows out) {
-        for (int r = 0; r < x.rows; r++) {
-            int b = r / tokens;
-            for (int c = 0; c < x.cols; c += LANES) store(load(branch, r, c).fma(load(gate, b, c), load(x, r, c)), out, r, c);
-        }
+        parallel(x.rows, ROWS, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int b = r / tokens;
+                for (int c = 0; c < x.cols; c += LANES) store(load(branch, r, c).fma(load(gate, b, c), load(x, r, c)), out, r, c);
+            }
+        });
     }
 
     /** dBranch = dOut gate_b and dGate_b = the sum over the sample's tokens of dOut branch. */
     static void gatedResidualBackward(NativeRows dOut, NativeRows branch, NativeRows gate, int tokens, NativeRows dBranch, NativeRows dGate) {
         int cols = dOut.cols;
-        float[] acc = new float[cols];
-        for (int r = 0; r < dOut.rows; r++) {
-            int b = r / tokens;
-            for (int c = 0; c < cols; c += LANES) {
-                FloatVector g = load(dOut, r, c);
-                store(g.mul(load(gate, b, c)), dBranch, r, c);
-                g.fma(load(branch, r, c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
-            }
-            if ((r + 1) % tokens == 0) {
+        parallel(dOut.rows / tokens, 1, (first, last) -> {
+            for (int b = first; b < last; b++) {
+                float[] acc = new float[cols];
+                for (int r = b * tokens; r < (b + 1) * tokens; r++) {
+                    for (int c = 0; c < cols; c += LANES) {
+                        FloatVector g = load(dOut, r, c);
+                        store(g.mul(load(gate, b, c)), dBranch, r, c);
+                        g.fma(load(branch, r, c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+                    }
+                }
                 for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), dGate, b, c);
-                java.util.Arrays.fill(acc, 0);
             }
-        }
+        });
     }
 
     /**
@@ -205,16 +248,18 @@ final class VectorKernels {
      */
     static void splitHeads(NativeRows x, int batch, int heads, boolean features, float eps, NativeRows out) {
         int tokens = x.rows / batch, hd = x.cols / heads;
-        for (int r = 0; r < x.rows; r++) {
-            int b = r / tokens, t = r % tokens;
-            for (int j = 0; j < heads; j++) {
-                int o = (b * heads + j) * tokens + t;
-                for (int e = 0; e < hd; e += LANES) {
-                    FloatVector v = load(x, r, j * hd + e);
-                    store(features ? v.max(0f).add(eps) : v, out, o, e);
+        parallel(x.rows, ROWS, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int b = r / tokens, t = r % tokens;
+                for (int j = 0; j < heads; j++) {
+                    int o = (b * heads + j) * tokens + t;
+                    for (int e = 0; e < hd; e += LANES) {
+                        FloatVector v = load(x, r, j * hd + e);
+                        store(features ? v.max(0f).add(eps) : v, out, o, e);
+                    }
                 }
             }
-        }
+        });
     }
 
     /**
@@ -223,29 +268,33 @@ final class VectorKernels {
      */
     static void mergeHeads(NativeRows perHead, int batch, int heads, NativeRows mask, NativeRows add, NativeRows out) {
         int tokens = out.rows / batch, hd = perHead.cols;
-        for (int r = 0; r < out.rows; r++) {
-            int b = r / tokens, t = r % tokens;
-            for (int j = 0; j < heads; j++) {
-                int i = (b * heads + j) * tokens + t;
-                for (int e = 0, c = j * hd; e < hd; e += LANES, c += LANES) {
-                    FloatVector v = load(perHead, i, e);
-                    if (mask != null) v = FloatVector.zero(F).blend(v, load(mask, r, c).compare(VectorOperators.GT, 0f));
-                    if (add != null) v = v.add(load(add, r, c));
-                    store(v, out, r, c);
+        parallel(out.rows, ROWS, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int b = r / tokens, t = r % tokens;
+                for (int j = 0; j < heads; j++) {
+                    int i = (b * heads + j) * tokens + t;
+                    for (int e = 0, c = j * hd; e < hd; e += LANES, c += LANES) {
+                        FloatVector v = load(perHead, i, e);
+                        if (mask != null) v = FloatVector.zero(F).blend(v, load(mask, r, c).compare(VectorOperators.GT, 0f));
+                        if (add != null) v = v.add(load(add, r, c));
+                        store(v, out, r, c);
+                    }
                 }
             }
-        }
+        });
     }
 
     /** Softmax's backward in place, row by row: dp <- p (dp - sum_j dp_j p_j) * scale. */
     static void softmaxBackward(NativeRows probs, NativeRows dProbs, float scale) {
         int cols = probs.cols;
-        for (int r = 0; r < probs.rows; r++) {
-            FloatVector dot = FloatVector.zero(F);
-            for (int c = 0; c < cols; c += LANES) dot = load(dProbs, r, c).fma(load(probs, r, c), dot);
-            float rowDot = sum(dot);
-            for (int c = 0; c < cols; c += LANES) store(load(dProbs, r, c).sub(rowDot).mul(load(probs, r, c)).mul(scale), dProbs, r, c);
-        }
+        parallel(probs.rows, ROWS, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                FloatVector dot = FloatVector.zero(F);
+                for (int c = 0; c < cols; c += LANES) dot = load(dProbs, r, c).fma(load(probs, r, c), dot);
+                float rowDot = sum(dot);
+                for (int c = 0; c < cols; c += LANES) store(load(dProbs, r, c).sub(rowDot).mul(load(probs, r, c)).mul(scale), dProbs, r, c);
+            }
+        });
     }
 
     /**
@@ -257,11 +306,12 @@ final class VectorKernels {
      */
     static void depthwise(NativeRows in, int batch, int side, int k, float[] taps, float[] bias, NativeRows out) {
         int cols = in.cols, half = k / 2;
-        float[] acc = new float[cols];
-        for (int b = 0; b < batch; b++) {
-            for (int y = 0; y < side; y++) {
+        parallel(batch * side, 1, (first, last) -> {
+            float[] acc = new float[cols];
+            for (int image = first; image < last; image++) {
+                int y = image % side;
                 for (int x = 0; x < side; x++) {
-                    int p = (b * side + y) * side + x;
+                    int p = image * side + x;
                     System.arraycopy(bias, 0, acc, 0, cols);
                     for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
                         for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
@@ -274,7 +324,7 @@ final class VectorKernels {
                     for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), out, p, c);
                 }
             }
-        }
+        });
     }
 
     /**
@@ -285,23 +335,26 @@ final class VectorKernels {
     static void depthwiseBackward(NativeRows in, NativeRows grad, int batch, int side, int k, float[] taps,
                                   NativeRows dIn, float[] dTaps, float[] dBias) {
         int cols = in.cols, half = k / 2;
-        float[] acc = new float[cols];
-        for (int b = 0; b < batch; b++) {
+        float[][] sampleTaps = new float[batch][dTaps.length], sampleBias = new float[batch][cols];   // per sample, added in order below
+        parallel(batch, 1, (first, last) -> {
+          float[] acc = new float[cols];
+          for (int b = first; b < last; b++) {
+            float[] dT = sampleTaps[b], dB = sampleBias[b];
             for (int y = 0; y < side; y++) {
                 for (int x = 0; x < side; x++) {
                     int p = (b * side + y) * side + x;
-                    for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dBias, c).add(load(grad, p, c)).intoArray(dBias, c);
+                    for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dB, c).add(load(grad, p, c)).intoArray(dB, c);
                     // taps that read a pixel inside the image from output p
                     for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
                         for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
                             int q = p + (dy - half) * side + dx - half, t = (dy * k + dx) * cols;
                             for (int c = 0; c < cols; c += LANES) {
-                                load(grad, p, c).fma(load(in, q, c), FloatVector.fromArray(F, dTaps, t + c)).intoArray(dTaps, t + c);
+                                load(grad, p, c).fma(load(in, q, c), FloatVector.fromArray(F, dT, t + c)).intoArray(dT, t + c);
                             }
                         }
                     }
                     // outputs inside the image that read input p, tap by tap
-                    java.util.Arrays.fill(acc, 0);
+                    Arrays.fill(acc, 0);
                     for (int dy = Math.max(0, y + half - side + 1); dy < Math.min(k, y + half + 1); dy++) {
                         for (int dx = Math.max(0, x + half - side + 1); dx < Math.min(k, x + half + 1); dx++) {
                             int o = p - (dy - half) * side - (dx - half), t = (dy * k + dx) * cols;
@@ -313,6 +366,11 @@ final class VectorKernels {
                     for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), dIn, p, c);
                 }
             }
+          }
+        });
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < dTaps.length; i += LANES) FloatVector.fromArray(F, dTaps, i).add(FloatVector.fromArray(F, sampleTaps[b], i)).intoArray(dTaps, i);
+            for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dBias, c).add(FloatVector.fromArray(F, sampleBias[b], c)).intoArray(dBias, c);
         }
     }
 
@@ -326,17 +384,19 @@ final class VectorKernels {
                       float decay, double beta1d, double beta2d, float bc2Sqrt, float eps, float stepSize) {
         float beta1 = (float) beta1d, beta2 = (float) beta2d;
         float rest1 = (float) (1 - beta1d), rest2 = (float) (1 - beta2d);   // as ND4J rounds the portable path's double scalars
-        int n = p.cols, i = 0;
-        for (; i < F.loopBound(n); i += LANES) {
-            FloatVector w = load(p, 0, i), grad = load(g, 0, i), mask = load(t, 0, i);
-            if (decay != 0) w = w.sub(w.mul(mask).mul(decay));
-            FloatVector m1 = load(m, 0, i).mul(beta1).add(grad.mul(rest1));
-            FloatVector v1 = load(v, 0, i).mul(beta2).add(grad.mul(grad).mul(rest2));
-            store(m1, m, 0, i);
-            store(v1, v, 0, i);
-            store(w.sub(m1.div(v1.sqrt().div(bc2Sqrt).add(eps)).mul(mask).mul(stepSize)), p, 0, i);
-        }
-        for (; i < n; i++) {
+        int n = p.cols;
+        parallel(F.loopBound(n), ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i += LANES) {
+                FloatVector w = load(p, 0, i), grad = load(g, 0, i), mask = load(t, 0, i);
+                if (decay != 0) w = w.sub(w.mul(mask).mul(decay));
+                FloatVector m1 = load(m, 0, i).mul(beta1).add(grad.mul(rest1));
+                FloatVector v1 = load(v, 0, i).mul(beta2).add(grad.mul(grad).mul(rest2));
+                store(m1, m, 0, i);
+                store(v1, v, 0, i);
+                store(w.sub(m1.div(v1.sqrt().div(bc2Sqrt).add(eps)).mul(mask).mul(stepSize)), p, 0, i);
+            }
+        });
+        for (int i = F.loopBound(n); i < n; i++) {
             float w = get(p, i), grad = get(g, i), mask = get(t, i);
             if (decay != 0) w = w - w * mask * decay;
             float m1 = get(m, i) * beta1 + grad * rest1;
@@ -350,9 +410,11 @@ final class VectorKernels {
     /** average = average decay + weights (1 - decay), any length. */
     static void ema(NativeRows average, NativeRows weights, double decay) {
         float keep = (float) decay, rest = (float) (1 - decay);
-        int n = average.cols, i = 0;
-        for (; i < F.loopBound(n); i += LANES) store(load(average, 0, i).mul(keep).add(load(weights, 0, i).mul(rest)), average, 0, i);
-        for (; i < n; i++) put(average, i, get(average, i) * keep + get(weights, i) * rest);
+        int n = average.cols;
+        parallel(F.loopBound(n), ELEMENTS, (from, to) -> {
+            for (int i = from; i < to; i += LANES) store(load(average, 0, i).mul(keep).add(load(weights, 0, i).mul(rest)), average, 0, i);
+        });
+        for (int i = F.loopBound(n); i < n; i++) put(average, i, get(average, i) * keep + get(weights, i) * rest);
     }
 
     private static float get(NativeRows a, int i) {
