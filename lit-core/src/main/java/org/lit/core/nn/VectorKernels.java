@@ -153,24 +153,24 @@ final class VectorKernels {
                               NativeRows out, NativeRows normalized, NativeRows invStd) {
         int cols = x.cols;
         parallel(x.rows, ROWS, (from, to) -> {
-          for (int r = from; r < to; r++) {
-            int b = r / tokens;
-            FloatVector total = FloatVector.zero(F);
-            for (int c = 0; c < cols; c += LANES) total = total.add(load(x, r, c));
-            float mean = sum(total) / cols;
-            FloatVector squares = FloatVector.zero(F);
-            for (int c = 0; c < cols; c += LANES) {
-                FloatVector d = load(x, r, c).sub(mean);
-                squares = d.fma(d, squares);
+            for (int r = from; r < to; r++) {
+                int b = r / tokens;
+                FloatVector total = FloatVector.zero(F);
+                for (int c = 0; c < cols; c += LANES) total = total.add(load(x, r, c));
+                float mean = sum(total) / cols;
+                FloatVector squares = FloatVector.zero(F);
+                for (int c = 0; c < cols; c += LANES) {
+                    FloatVector d = load(x, r, c).sub(mean);
+                    squares = d.fma(d, squares);
+                }
+                float inv = (float) (1 / Math.sqrt(sum(squares) / cols + eps));
+                if (invStd != null) invStd.bytes.putFloat(invStd.at(r, 0), inv);
+                for (int c = 0; c < cols; c += LANES) {
+                    FloatVector n = load(x, r, c).sub(mean).mul(inv);
+                    if (normalized != null) store(n, normalized, r, c);
+                    store(n.fma(load(scale, b, c).add(1f), load(shift, b, c)), out, r, c);
+                }
             }
-            float inv = (float) (1 / Math.sqrt(sum(squares) / cols + eps));
-            if (invStd != null) invStd.bytes.putFloat(invStd.at(r, 0), inv);
-            for (int c = 0; c < cols; c += LANES) {
-                FloatVector n = load(x, r, c).sub(mean).mul(inv);
-                if (normalized != null) store(n, normalized, r, c);
-                store(n.fma(load(scale, b, c).add(1f), load(shift, b, c)), out, r, c);
-            }
-          }
         });
     }
 
@@ -183,34 +183,34 @@ final class VectorKernels {
                                       NativeRows residual, NativeRows dx, NativeRows dShift, NativeRows dScale) {
         int cols = dOut.cols;
         parallel(dOut.rows / tokens, 1, (first, last) -> {
-          float[] shiftAcc = new float[cols], scaleAcc = new float[cols];
-          for (int r = first * tokens; r < last * tokens; r++) {
-            int b = r / tokens;
-            FloatVector sumDn = FloatVector.zero(F), sumDnN = FloatVector.zero(F);
-            for (int c = 0; c < cols; c += LANES) {
-                FloatVector g = load(dOut, r, c), n = load(normalized, r, c);
-                FloatVector dn = g.mul(load(scale, b, c).add(1f));
-                FloatVector.fromArray(F, shiftAcc, c).add(g).intoArray(shiftAcc, c);
-                g.fma(n, FloatVector.fromArray(F, scaleAcc, c)).intoArray(scaleAcc, c);
-                sumDn = sumDn.add(dn);
-                sumDnN = dn.fma(n, sumDnN);
-            }
-            float meanDn = sum(sumDn) / cols, meanDnN = sum(sumDnN) / cols;
-            float inv = invStd.bytes.getFloat(invStd.at(r, 0));
-            for (int c = 0; c < cols; c += LANES) {
-                FloatVector dn = load(dOut, r, c).mul(load(scale, b, c).add(1f));
-                FloatVector d = dn.sub(meanDn).sub(load(normalized, r, c).mul(meanDnN)).mul(inv);
-                store(residual == null ? d : d.add(load(residual, r, c)), dx, r, c);
-            }
-            if ((r + 1) % tokens == 0) {
+            float[] shiftAcc = new float[cols], scaleAcc = new float[cols];
+            for (int r = first * tokens; r < last * tokens; r++) {
+                int b = r / tokens;
+                FloatVector sumDn = FloatVector.zero(F), sumDnN = FloatVector.zero(F);
                 for (int c = 0; c < cols; c += LANES) {
-                    store(FloatVector.fromArray(F, shiftAcc, c), dShift, b, c);
-                    store(FloatVector.fromArray(F, scaleAcc, c), dScale, b, c);
+                    FloatVector g = load(dOut, r, c), n = load(normalized, r, c);
+                    FloatVector dn = g.mul(load(scale, b, c).add(1f));
+                    FloatVector.fromArray(F, shiftAcc, c).add(g).intoArray(shiftAcc, c);
+                    g.fma(n, FloatVector.fromArray(F, scaleAcc, c)).intoArray(scaleAcc, c);
+                    sumDn = sumDn.add(dn);
+                    sumDnN = dn.fma(n, sumDnN);
                 }
-                Arrays.fill(shiftAcc, 0);
-                Arrays.fill(scaleAcc, 0);
+                float meanDn = sum(sumDn) / cols, meanDnN = sum(sumDnN) / cols;
+                float inv = invStd.bytes.getFloat(invStd.at(r, 0));
+                for (int c = 0; c < cols; c += LANES) {
+                    FloatVector dn = load(dOut, r, c).mul(load(scale, b, c).add(1f));
+                    FloatVector d = dn.sub(meanDn).sub(load(normalized, r, c).mul(meanDnN)).mul(inv);
+                    store(residual == null ? d : d.add(load(residual, r, c)), dx, r, c);
+                }
+                if ((r + 1) % tokens == 0) {
+                    for (int c = 0; c < cols; c += LANES) {
+                        store(FloatVector.fromArray(F, shiftAcc, c), dShift, b, c);
+                        store(FloatVector.fromArray(F, scaleAcc, c), dScale, b, c);
+                    }
+                    Arrays.fill(shiftAcc, 0);
+                    Arrays.fill(scaleAcc, 0);
+                }
             }
-          }
         });
     }
 
@@ -337,36 +337,36 @@ final class VectorKernels {
         int cols = in.cols, half = k / 2;
         float[][] sampleTaps = new float[batch][dTaps.length], sampleBias = new float[batch][cols];   // per sample, added in order below
         parallel(batch, 1, (first, last) -> {
-          float[] acc = new float[cols];
-          for (int b = first; b < last; b++) {
-            float[] dT = sampleTaps[b], dB = sampleBias[b];
-            for (int y = 0; y < side; y++) {
-                for (int x = 0; x < side; x++) {
-                    int p = (b * side + y) * side + x;
-                    for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dB, c).add(load(grad, p, c)).intoArray(dB, c);
-                    // taps that read a pixel inside the image from output p
-                    for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
-                        for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
-                            int q = p + (dy - half) * side + dx - half, t = (dy * k + dx) * cols;
-                            for (int c = 0; c < cols; c += LANES) {
-                                load(grad, p, c).fma(load(in, q, c), FloatVector.fromArray(F, dT, t + c)).intoArray(dT, t + c);
+            float[] acc = new float[cols];
+            for (int b = first; b < last; b++) {
+                float[] dT = sampleTaps[b], dB = sampleBias[b];
+                for (int y = 0; y < side; y++) {
+                    for (int x = 0; x < side; x++) {
+                        int p = (b * side + y) * side + x;
+                        for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dB, c).add(load(grad, p, c)).intoArray(dB, c);
+                        // taps that read a pixel inside the image from output p
+                        for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
+                            for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
+                                int q = p + (dy - half) * side + dx - half, t = (dy * k + dx) * cols;
+                                for (int c = 0; c < cols; c += LANES) {
+                                    load(grad, p, c).fma(load(in, q, c), FloatVector.fromArray(F, dT, t + c)).intoArray(dT, t + c);
+                                }
                             }
                         }
-                    }
-                    // outputs inside the image that read input p, tap by tap
-                    Arrays.fill(acc, 0);
-                    for (int dy = Math.max(0, y + half - side + 1); dy < Math.min(k, y + half + 1); dy++) {
-                        for (int dx = Math.max(0, x + half - side + 1); dx < Math.min(k, x + half + 1); dx++) {
-                            int o = p - (dy - half) * side - (dx - half), t = (dy * k + dx) * cols;
-                            for (int c = 0; c < cols; c += LANES) {
-                                load(grad, o, c).fma(FloatVector.fromArray(F, taps, t + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+                        // outputs inside the image that read input p, tap by tap
+                        Arrays.fill(acc, 0);
+                        for (int dy = Math.max(0, y + half - side + 1); dy < Math.min(k, y + half + 1); dy++) {
+                            for (int dx = Math.max(0, x + half - side + 1); dx < Math.min(k, x + half + 1); dx++) {
+                                int o = p - (dy - half) * side - (dx - half), t = (dy * k + dx) * cols;
+                                for (int c = 0; c < cols; c += LANES) {
+                                    load(grad, o, c).fma(FloatVector.fromArray(F, taps, t + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
+                                }
                             }
                         }
+                        for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), dIn, p, c);
                     }
-                    for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), dIn, p, c);
                 }
             }
-          }
         });
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < dTaps.length; i += LANES) FloatVector.fromArray(F, dTaps, i).add(FloatVector.fromArray(F, sampleTaps[b], i)).intoArray(dTaps, i);

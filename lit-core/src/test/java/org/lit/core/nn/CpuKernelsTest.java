@@ -100,36 +100,26 @@ class CpuKernelsTest {
         assertClose(r, 1e-6, "gated residual");
     }
 
+    /** Forward and backward of one attention of width 48 with 3 heads (head dim 16) over 2 samples of 16 tokens: {y, dx, grads}. */
+    private static INDArray[] attentionStep(java.util.function.Function<ParameterSet.Builder, Attention> make) {
+        ParameterSet.Builder b = new ParameterSet.Builder();
+        Attention attention = make.apply(b);
+        ParameterSet p = b.allocate(DataType.FLOAT);
+        p.initialize(19);
+        Nd4j.getRandom().setSeed(23);
+        INDArray y = attention.forward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48), 2, true);
+        INDArray dx = attention.backward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48));
+        return new INDArray[] {y, dx, p.grads().dup()};
+    }
+
     @Test
     void linearAttentionHeadsSplitAndMerged() {
-        INDArray[][] r = bothPaths(() -> {
-            ParameterSet.Builder b = new ParameterSet.Builder();
-            LinearAttention attention = new LinearAttention(b, "attn", 48, 3, 5);   // head dim 16
-            ParameterSet p = b.allocate(DataType.FLOAT);
-            p.initialize(19);
-            Nd4j.getRandom().setSeed(23);
-            INDArray x = Nd4j.randn(DataType.FLOAT, 2 * 16, 48);
-            INDArray y = attention.forward(x, 2, true);
-            INDArray dx = attention.backward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48));
-            return new INDArray[] {y, dx, p.grads().dup()};
-        });
-        assertClose(r, 1e-5, "linear attention");
+        assertClose(bothPaths(() -> attentionStep(b -> new LinearAttention(b, "attn", 48, 3, 5))), 1e-5, "linear attention");
     }
 
     @Test
     void softmaxAttentionForwardAndBackward() {
-        INDArray[][] r = bothPaths(() -> {
-            ParameterSet.Builder b = new ParameterSet.Builder();
-            SoftmaxAttention attention = new SoftmaxAttention(b, "attn", 48, 3);
-            ParameterSet p = b.allocate(DataType.FLOAT);
-            p.initialize(29);
-            Nd4j.getRandom().setSeed(31);
-            INDArray x = Nd4j.randn(DataType.FLOAT, 2 * 16, 48);
-            INDArray y = attention.forward(x, 2, true);
-            INDArray dx = attention.backward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48));
-            return new INDArray[] {y, dx, p.grads().dup()};
-        });
-        assertClose(r, 1e-5, "softmax attention");
+        assertClose(bothPaths(() -> attentionStep(b -> new SoftmaxAttention(b, "attn", 48, 3))), 1e-5, "softmax attention");
     }
 
     @Test
