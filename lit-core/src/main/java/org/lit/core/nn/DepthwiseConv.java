@@ -13,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * with the filters tiled over heads, so no permute is needed, and the convolution is k*k shifted
  * views of the zero-padded image, each scaled per channel: plain ND4J ops that run on any backend.
  * (libnd4j's depthwise_conv2d_bp took 60% of a LiT-S/2 step on the CPU.) On the CPU backend,
- * {@link VectorKernels#depthwise} does the same in one pass over the image, reading the input where
+ * {@link DepthwiseKernels#depthwise} does the same in one pass over the image, reading the input where
  * it lies (these views cost 25% of a LiT-S/2 step in a JFR profile).
  */
 public final class DepthwiseConv {
@@ -85,7 +85,7 @@ public final class DepthwiseConv {
 
     private INDArray fastForward(INDArray tokens, long batch, boolean keep) {
         INDArray out = Nd4j.createUninitialized(tokens.dataType(), tokens.shape());
-        VectorKernels.depthwise(NativeRows.of(tokens), (int) batch, (int) side(tokens, batch), kernel, tiledTaps(),
+        DepthwiseKernels.depthwise(NativeRows.of(tokens), (int) batch, (int) side(tokens, batch), kernel, tiledTaps(),
                 Nd4j.tile(bias.value(), (int) heads).toFloatVector(), NativeRows.of(out));
         input = keep ? tokens : null;
         inputBatch = (int) batch;
@@ -97,7 +97,7 @@ public final class DepthwiseConv {
         int channels = (int) dOut.size(1), hd = (int) headDim, taps = kernel * kernel;
         float[] dTaps = new float[taps * channels], dBiasTiled = new float[channels];
         INDArray grad = dOut.stride(1) == 1 ? dOut : dOut.dup('c');
-        VectorKernels.depthwiseBackward(NativeRows.of(input), NativeRows.of(grad), inputBatch, (int) side(dOut, inputBatch), kernel,
+        DepthwiseKernels.depthwiseBackward(NativeRows.of(input), NativeRows.of(grad), inputBatch, (int) side(dOut, inputBatch), kernel,
                 tiledTaps(), NativeRows.of(dIn), dTaps, dBiasTiled);
         // the filters are shared by the heads: their gradients sum over heads
         float[] dWeight = new float[hd * taps], dBias = new float[hd];

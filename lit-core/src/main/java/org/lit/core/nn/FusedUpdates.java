@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The optimizer's updates of the flat parameter buffers as one pass each on the CPU
- * ({@link VectorKernels#adamW}, {@link VectorKernels#ema}): no model-sized temporaries (the ND4J
+ * ({@link UpdateKernels#adamW}, {@link UpdateKernels#ema}): no model-sized temporaries (the ND4J
  * path makes four per AdamW step). Each returns false, doing nothing, where the caller's portable
  * path must run instead (another backend, float64, no Vector API).
  */
@@ -25,7 +25,7 @@ public final class FusedUpdates {
     public static boolean adamW(INDArray p, INDArray g, INDArray m, INDArray v, INDArray t,
                                 double decay, double beta1, double beta2, double bc2Sqrt, double eps, double stepSize) {
         if (!runs(p, g, m, v, t)) return false;
-        VectorKernels.adamW(NativeRows.flat(p), NativeRows.flat(g), NativeRows.flat(m), NativeRows.flat(v), NativeRows.flat(t),
+        UpdateKernels.adamW(NativeRows.flat(p), NativeRows.flat(g), NativeRows.flat(m), NativeRows.flat(v), NativeRows.flat(t),
                 (float) decay, beta1, beta2, (float) bc2Sqrt, (float) eps, (float) stepSize);
         return true;
     }
@@ -33,7 +33,7 @@ public final class FusedUpdates {
     /** average = average * decay + weights * (1 - decay), in place. */
     public static boolean ema(INDArray average, INDArray weights, double decay) {
         if (!runs(average, weights)) return false;
-        VectorKernels.ema(NativeRows.flat(average), NativeRows.flat(weights), decay);
+        UpdateKernels.ema(NativeRows.flat(average), NativeRows.flat(weights), decay);
         return true;
     }
 }

@@ -10,7 +10,8 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Fused loops of the CPU backend over ND4J's native memory, written with the JDK's Vector API
+ * Fused loops of the CPU backend over ND4J's native memory (here, and in {@link DepthwiseKernels} and
+ * {@link UpdateKernels}, which share these primitives and rules), written with the JDK's Vector API
  * (jdk.incubator.vector), each one explicitly vectorised pass where ND4J takes several passes and
  * temporaries. Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector}
  * ({@link CpuKernels#vector}); otherwise, and on CUDA, callers run their portable ND4J path.
@@ -33,14 +34,14 @@ final class VectorKernels {
     private static final float GELU_A = (float) (2 * Math.sqrt(2 / Math.PI));
     private static final float GELU_B = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
 
-    private static final int ELEMENTS = 1 << 15;   // elements per piece of an elementwise kernel
-    private static final int ROWS = 64;             // rows per piece of a row-wise kernel
+    static final int ELEMENTS = 1 << 15;   // elements per piece of an elementwise kernel
+    static final int ROWS = 64;             // rows per piece of a row-wise kernel
 
     private VectorKernels() {
     }
 
     /** A piece of a kernel's work: rows, samples or elements [from, to). */
-    private interface Piece {
+    interface Piece {
         void run(int from, int to);
     }
 
@@ -48,7 +49,7 @@ final class VectorKernels {
      * Runs body over [0, n) in pieces of grain on the common fork-join pool and the calling thread.
      * The pieces depend only on n and grain, never on the thread count.
      */
-    private static void parallel(int n, int grain, Piece body) {
+    static void parallel(int n, int grain, Piece body) {
         int pieces = (n + grain - 1) / grain;
         if (pieces <= 1) {
             body.run(0, n);
@@ -62,11 +63,11 @@ final class VectorKernels {
         return FloatVector.SPECIES_PREFERRED.length() >= LANES && rowLength % LANES == 0;
     }
 
-    private static FloatVector load(NativeRows a, int r, int c) {
+    static FloatVector load(NativeRows a, int r, int c) {
         return FloatVector.fromByteBuffer(F, a.bytes, a.at(r, c), NATIVE);
     }
 
-    private static void store(FloatVector v, NativeRows a, int r, int c) {
+    static void store(FloatVector v, NativeRows a, int r, int c) {
         v.intoByteBuffer(a.bytes, a.at(r, c), NATIVE);
     }
 
@@ -295,133 +296,5 @@ final class VectorKernels {
                 for (int c = 0; c < cols; c += LANES) store(load(dProbs, r, c).sub(rowDot).mul(load(probs, r, c)).mul(scale), dProbs, r, c);
             }
         });
-    }
-
-    /**
-     * LiT's depth-wise convolution of images (B, S, S, C) held as token rows (B*S*S, C):
-     * out[p] = bias + the sum over taps t = (dy, dx) of taps[t] * in[p + (dy - k/2, dx - k/2)], zero
-     * outside the image; taps is (k*k, C) and bias (C), both tiled over heads. Sums build up in a
-     * row-sized array, not in a vector carried across the tap loops: C2 boxes such a vector (an
-     * allocation per tap, 5x slower in a microbenchmark here).
-     */
-    static void depthwise(NativeRows in, int batch, int side, int k, float[] taps, float[] bias, NativeRows out) {
-        int cols = in.cols, half = k / 2;
-        parallel(batch * side, 1, (first, last) -> {
-            float[] acc = new float[cols];
-            for (int image = first; image < last; image++) {
-                int y = image % side;
-                for (int x = 0; x < side; x++) {
-                    int p = image * side + x;
-                    System.arraycopy(bias, 0, acc, 0, cols);
-                    for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
-                        for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
-                            int q = p + (dy - half) * side + dx - half, t = (dy * k + dx) * cols;
-                            for (int c = 0; c < cols; c += LANES) {
-                                load(in, q, c).fma(FloatVector.fromArray(F, taps, t + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
-                            }
-                        }
-                    }
-                    for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), out, p, c);
-                }
-            }
-        });
-    }
-
-    /**
-     * The backward of {@link #depthwise} from grad: dIn[q] = the sum over taps of taps[t] * grad[q - shift t]
-     * (into dIn), and, accumulated into the (k*k, C) and (C) arrays, dTaps[t] += the sum over pixels p of
-     * grad[p] * in[p + shift t] and dBias += the sum of grad.
-     */
-    static void depthwiseBackward(NativeRows in, NativeRows grad, int batch, int side, int k, float[] taps,
-                                  NativeRows dIn, float[] dTaps, float[] dBias) {
-        int cols = in.cols, half = k / 2;
-        float[][] sampleTaps = new float[batch][dTaps.length], sampleBias = new float[batch][cols];   // per sample, added in order below
-        parallel(batch, 1, (first, last) -> {
-            float[] acc = new float[cols];
-            for (int b = first; b < last; b++) {
-                float[] dT = sampleTaps[b], dB = sampleBias[b];
-                for (int y = 0; y < side; y++) {
-                    for (int x = 0; x < side; x++) {
-                        int p = (b * side + y) * side + x;
-                        for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dB, c).add(load(grad, p, c)).intoArray(dB, c);
-                        // taps that read a pixel inside the image from output p
-                        for (int dy = Math.max(0, half - y); dy < Math.min(k, side + half - y); dy++) {
-                            for (int dx = Math.max(0, half - x); dx < Math.min(k, side + half - x); dx++) {
-                                int q = p + (dy - half) * side + dx - half, t = (dy * k + dx) * cols;
-                                for (int c = 0; c < cols; c += LANES) {
-                                    load(grad, p, c).fma(load(in, q, c), FloatVector.fromArray(F, dT, t + c)).intoArray(dT, t + c);
-                                }
-                            }
-                        }
-                        // outputs inside the image that read input p, tap by tap
-                        Arrays.fill(acc, 0);
-                        for (int dy = Math.max(0, y + half - side + 1); dy < Math.min(k, y + half + 1); dy++) {
-                            for (int dx = Math.max(0, x + half - side + 1); dx < Math.min(k, x + half + 1); dx++) {
-                                int o = p - (dy - half) * side - (dx - half), t = (dy * k + dx) * cols;
-                                for (int c = 0; c < cols; c += LANES) {
-                                    load(grad, o, c).fma(FloatVector.fromArray(F, taps, t + c), FloatVector.fromArray(F, acc, c)).intoArray(acc, c);
-                                }
-                            }
-                        }
-                        for (int c = 0; c < cols; c += LANES) store(FloatVector.fromArray(F, acc, c), dIn, p, c);
-                    }
-                }
-            }
-        });
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < dTaps.length; i += LANES) FloatVector.fromArray(F, dTaps, i).add(FloatVector.fromArray(F, sampleTaps[b], i)).intoArray(dTaps, i);
-            for (int c = 0; c < cols; c += LANES) FloatVector.fromArray(F, dBias, c).add(FloatVector.fromArray(F, sampleBias[b], c)).intoArray(dBias, c);
-        }
-    }
-
-    /**
-     * One AdamW update of flat buffers, element by element in the portable path's order: p -= p t
-     * decay; m = m b1 + g (1 - b1); v = v b2 + g g (1 - b2); p -= m / (sqrt(v) / bc2Sqrt + eps) t
-     * stepSize, with t the trainable mask (0 or 1). Any length: the last partial vector's elements
-     * run the same operations one at a time.
-     */
-    static void adamW(NativeRows p, NativeRows g, NativeRows m, NativeRows v, NativeRows t,
-                      float decay, double beta1d, double beta2d, float bc2Sqrt, float eps, float stepSize) {
-        float beta1 = (float) beta1d, beta2 = (float) beta2d;
-        float rest1 = (float) (1 - beta1d), rest2 = (float) (1 - beta2d);   // as ND4J rounds the portable path's double scalars
-        int n = p.cols;
-        parallel(F.loopBound(n), ELEMENTS, (from, to) -> {
-            for (int i = from; i < to; i += LANES) {
-                FloatVector w = load(p, 0, i), grad = load(g, 0, i), mask = load(t, 0, i);
-                if (decay != 0) w = w.sub(w.mul(mask).mul(decay));
-                FloatVector m1 = load(m, 0, i).mul(beta1).add(grad.mul(rest1));
-                FloatVector v1 = load(v, 0, i).mul(beta2).add(grad.mul(grad).mul(rest2));
-                store(m1, m, 0, i);
-                store(v1, v, 0, i);
-                store(w.sub(m1.div(v1.sqrt().div(bc2Sqrt).add(eps)).mul(mask).mul(stepSize)), p, 0, i);
-            }
-        });
-        for (int i = F.loopBound(n); i < n; i++) {
-            float w = get(p, i), grad = get(g, i), mask = get(t, i);
-            if (decay != 0) w = w - w * mask * decay;
-            float m1 = get(m, i) * beta1 + grad * rest1;
-            float v1 = get(v, i) * beta2 + grad * grad * rest2;
-            put(m, i, m1);
-            put(v, i, v1);
-            put(p, i, w - m1 / ((float) Math.sqrt(v1) / bc2Sqrt + eps) * mask * stepSize);
-        }
-    }
-
-    /** average = average decay + weights (1 - decay), any length. */
-    static void ema(NativeRows average, NativeRows weights, double decay) {
-        float keep = (float) decay, rest = (float) (1 - decay);
-        int n = average.cols;
-        parallel(F.loopBound(n), ELEMENTS, (from, to) -> {
-            for (int i = from; i < to; i += LANES) store(load(average, 0, i).mul(keep).add(load(weights, 0, i).mul(rest)), average, 0, i);
-        });
-        for (int i = F.loopBound(n); i < n; i++) put(average, i, get(average, i) * keep + get(weights, i) * rest);
-    }
-
-    private static float get(NativeRows a, int i) {
-        return a.bytes.getFloat(a.at(0, i));
-    }
-
-    private static void put(NativeRows a, int i, float value) {
-        a.bytes.putFloat(a.at(0, i), value);
     }
 }
