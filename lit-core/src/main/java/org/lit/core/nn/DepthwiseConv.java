@@ -1,6 +1,5 @@
 package org.lit.core.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +25,7 @@ public final class DepthwiseConv {
     private INDArray padded;
     private INDArray input;
     private int inputBatch;
+    private float[] taps;
 
     public DepthwiseConv(ParameterSet.Builder params, String name, long heads, long headDim, int kernel) {
         this.heads = heads;
@@ -80,34 +80,37 @@ public final class DepthwiseConv {
     }
 
     private boolean fast(INDArray tokens) {
-        return CpuKernels.vector(KERNEL) && tokens.dataType() == DataType.FLOAT && tokens.stride(1) == 1 && VectorKernels.fits(tokens.size(1));
+        return CpuKernels.vector(KERNEL) && NativeRows.usableRows(tokens, tokens.size(1));
     }
 
     private INDArray fastForward(INDArray tokens, long batch, boolean keep) {
         INDArray out = Nd4j.createUninitialized(tokens.dataType(), tokens.shape());
-        DepthwiseKernels.depthwise(NativeRows.of(tokens), (int) batch, (int) side(tokens, batch), kernel, tiledTaps(),
+        float[] taps = tiledWeight().ravel().toFloatVector();   // (k*k) x (h*hd)
+        DepthwiseKernels.depthwise(NativeRows.of(tokens), (int) batch, (int) side(tokens, batch), kernel, taps,
                 Nd4j.tile(bias.value(), (int) heads).toFloatVector(), NativeRows.of(out));
         input = keep ? tokens : null;
+        this.taps = keep ? taps : null;   // the weights do not change before the backward: no second tiling
         inputBatch = (int) batch;
         return out;
     }
 
     private INDArray fastBackward(INDArray dOut) {
         INDArray dIn = Nd4j.createUninitialized(dOut.dataType(), dOut.shape());
-        int channels = (int) dOut.size(1), hd = (int) headDim, taps = kernel * kernel;
-        float[] dTaps = new float[taps * channels], dBiasTiled = new float[channels];
+        int channels = (int) dOut.size(1), hd = (int) headDim, tapCount = kernel * kernel;
+        float[] dTaps = new float[tapCount * channels], dBiasTiled = new float[channels];
         INDArray grad = dOut.stride(1) == 1 ? dOut : dOut.dup('c');
         DepthwiseKernels.depthwiseBackward(NativeRows.of(input), NativeRows.of(grad), inputBatch, (int) side(dOut, inputBatch), kernel,
-                tiledTaps(), NativeRows.of(dIn), dTaps, dBiasTiled);
+                taps, NativeRows.of(dIn), dTaps, dBiasTiled);
         // the filters are shared by the heads: their gradients sum over heads
-        float[] dWeight = new float[hd * taps], dBias = new float[hd];
-        for (int t = 0; t < taps; t++) {
-            for (int c = 0; c < channels; c++) dWeight[(c % hd) * taps + t] += dTaps[t * channels + c];
+        float[] dWeight = new float[hd * tapCount], dBias = new float[hd];
+        for (int t = 0; t < tapCount; t++) {
+            for (int c = 0; c < channels; c++) dWeight[(c % hd) * tapCount + t] += dTaps[t * channels + c];
         }
         for (int c = 0; c < channels; c++) dBias[c % hd] += dBiasTiled[c];
         weight.grad().addi(Nd4j.create(dWeight, weight.grad().shape(), 'c'));
         bias.grad().addi(Nd4j.create(dBias, bias.grad().shape(), 'c'));
         input = null;
+        taps = null;
         return dIn;
     }
 
@@ -141,11 +144,6 @@ public final class DepthwiseConv {
         int dy = k / kernel, dx = k % kernel;
         INDArrayIndex all = NDArrayIndex.all();
         return image.get(all, NDArrayIndex.interval(dy, dy + side), NDArrayIndex.interval(dx, dx + side), all);
-    }
-
-    /** {@link #tiledWeight} as the kernels' (k*k) x (h*hd) floats. */
-    private float[] tiledTaps() {
-        return tiledWeight().ravel().toFloatVector();
     }
 
     /** (hd, 1, k, k) filters as (k*k, h*hd): row k holds tap k of every channel, repeated per head. */

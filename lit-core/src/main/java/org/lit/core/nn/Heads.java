@@ -53,10 +53,9 @@ final class Heads {
                 mask == null ? null : NativeRows.of(mask), add == null ? null : NativeRows.of(add), NativeRows.of(out));
     }
 
-    /** Token rows (any row stride, adjacent columns) the kernels take, heads of whole vectors. */
+    /** Token rows the kernels take as they lie, heads of whole vectors. */
     private static boolean kernel(INDArray tokens, long hd) {
-        return CpuKernels.vector(KERNEL) && tokens.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && tokens.stride(1) == 1
-                && VectorKernels.fits(hd);
+        return CpuKernels.vector(KERNEL) && NativeRows.usableRows(tokens, hd);
     }
 
     private static INDArray merge(INDArray x, long batch) {

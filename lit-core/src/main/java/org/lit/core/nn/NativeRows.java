@@ -58,6 +58,15 @@ final class NativeRows {
         return true;
     }
 
+    /**
+     * Whether the kernels can take x as it lies: a float32 matrix whose columns are adjacent (its rows
+     * may be strided, such as a column range of a wider array), in units of this many columns that
+     * are whole vectors.
+     */
+    static boolean usableRows(INDArray x, long unit) {
+        return x.dataType() == DataType.FLOAT && x.rank() == 2 && x.stride(1) == 1 && VectorKernels.fits(unit);
+    }
+
     /** Byte index of element (r, c). */
     int at(int r, int c) {
         return (int) ((offset + r * stride + c) << 2);
