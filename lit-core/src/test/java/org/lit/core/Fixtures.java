@@ -2,7 +2,11 @@ package org.lit.core;
 
 import org.lit.core.config.AttentionConfig;
 import org.lit.core.config.ModelConfig;
+import org.lit.core.nn.DiffusionTransformer;
+import org.lit.core.nn.Param;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.SplittableRandom;
 
 /** Test fixtures written by tools/reference/make_fixtures.py, and the comparison the tests use. */
 public final class Fixtures {
@@ -22,6 +27,23 @@ public final class Fixtures {
         boolean lit = kind.equals("lit");
         return new ModelConfig(lit ? "LiT-S/2" : "DiT-S/2", 8, 4, 2, 64, 2, 4, 4.0, 10, 0.1, true,
                 new AttentionConfig(lit ? AttentionConfig.Kind.LINEAR : AttentionConfig.Kind.SOFTMAX, lit ? 2 : 4, 5));
+    }
+
+    /**
+     * A freshly initialised tiny network (seed 5) whose adaLN and final layer are made non-zero,
+     * N(0, 0.1) drawn from rng: at the reference init they are zero and most gradients would vanish.
+     */
+    public static DiffusionTransformer liveTiny(String kind, DataType type, SplittableRandom rng) {
+        DiffusionTransformer m = new DiffusionTransformer(tiny(kind), type);
+        m.parameters().initialize(5);
+        for (Param p : m.parameters().params()) {
+            if (p.name.contains("adaLN") || p.name.startsWith("final_layer")) {
+                double[] v = new double[(int) p.length()];
+                for (int i = 0; i < v.length; i++) v[i] = rng.nextGaussian() * 0.1;
+                p.value().assign(Nd4j.create(v, p.shape, 'c').castTo(type));
+            }
+        }
+        return m;
     }
 
     /** A fixture file copied out of the classpath to a real path (readers take paths). */
