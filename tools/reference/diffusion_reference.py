@@ -115,8 +115,16 @@ def mean_flat(x):
     return x.mean(dim=list(range(1, x.dim())))
 
 
-def training_losses(d, out, x0, xt, t, noise):
-    """Per-sample mse, vb, loss with DiT's defaults (MSE + learned range)."""
+def min_snr_weight(d, t, gamma):
+    """Min-SNR-gamma's weight of the eps mse (Hang et al. 2023): min(snr, gamma) / snr; 1 when gamma is 0."""
+    if gamma == 0:
+        return torch.ones(len(t), dtype=torch.float64)
+    snr = torch.from_numpy(d.sqrt_ac / d.sqrt_1m_ac)[t] ** 2
+    return torch.minimum(snr, torch.full_like(snr, gamma)) / snr
+
+
+def training_losses(d, out, x0, xt, t, noise, min_snr_gamma=0):
+    """Per-sample mse, vb, loss with DiT's defaults (MSE + learned range); min_snr_gamma > 0 weighs the mse."""
     c = x0.shape[1]
     eps, v = out[:, :c], out[:, c:]
     frozen = torch.cat([eps.detach(), v], dim=1)
@@ -125,7 +133,7 @@ def training_losses(d, out, x0, xt, t, noise):
     kl = mean_flat(normal_kl(true_mean, true_logvar, mean, logvar)) / math.log(2.0)
     nll = -mean_flat(discretized_gaussian_log_likelihood(x0, mean, 0.5 * logvar)) / math.log(2.0)
     vb = torch.where(t == 0, nll, kl)
-    mse = mean_flat((noise - eps) ** 2)
+    mse = min_snr_weight(d, t, min_snr_gamma).to(out.dtype) * mean_flat((noise - eps) ** 2)
     return mse, vb, mse + vb
 
 

@@ -3,6 +3,7 @@ package org.lit.distill;
 import org.junit.jupiter.api.Test;
 import org.lit.core.Fixtures;
 import org.lit.core.diffusion.GaussianDiffusion;
+import org.lit.core.diffusion.MseWeighting;
 import org.lit.core.diffusion.TrainingLoss;
 import org.lit.core.io.TensorFiles;
 import org.lit.core.nn.DiffusionTransformer;
@@ -51,7 +52,7 @@ class DistillationLossTest {
         DistillationLoss.Terms kd = DistillationLoss.compute(outStudent, outTeacher, lambda1, lambda2);
         close(Nd4j.createFromArray(kd.kdEps()), "kd_eps");
         close(Nd4j.createFromArray(kd.kdVar()), "kd_var");
-        TrainingLoss.Terms base = TrainingLoss.compute(GaussianDiffusion.training(), outStudent, F.get("x0"), xt, t, F.get("noise"));
+        TrainingLoss.Terms base = TrainingLoss.compute(GaussianDiffusion.training(), outStudent, F.get("x0"), xt, t, F.get("noise"), MseWeighting.UNIFORM);
         double[] total = new double[t.length];
         for (int i = 0; i < t.length; i++) total[i] = base.loss()[i] + lambda1 * kd.kdEps()[i] + lambda2 * kd.kdVar()[i];
         close(Nd4j.createFromArray(total), "total");

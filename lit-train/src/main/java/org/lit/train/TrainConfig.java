@@ -3,23 +3,32 @@ package org.lit.train;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import org.lit.core.config.ConfigError;
+import org.lit.core.diffusion.MseWeighting;
 
 /** The resolved `train` block (the `data` block is {@link org.lit.train.data.DataConfig}). */
 public record TrainConfig(int steps, int globalBatch, int microBatch, long seed, double lr, double weightDecay, int warmupSteps,
-                          double gradClip, double emaDecay, int checkpointEvery, int keepCheckpoints, int logEvery,
+                          MseWeighting mseWeighting, double gradClip, double emaDecay, int checkpointEvery, int keepCheckpoints, int logEvery,
                           int sampleEvery, int sampleSteps, double sampleCfgScale, boolean skipNan, String init) {
 
     public static TrainConfig from(Config c) {
         try {
             TrainConfig t = new TrainConfig(c.getInt("train.steps"), c.getInt("train.global-batch"), c.getInt("train.micro-batch"),
                     c.getLong("train.seed"), c.getDouble("train.lr"), c.getDouble("train.weight-decay"), c.getInt("train.warmup-steps"),
-                    c.getDouble("train.grad-clip"), c.getDouble("train.ema-decay"), c.getInt("train.checkpoint-every"),
+                    mseWeighting(c.getDouble("train.min-snr-gamma")), c.getDouble("train.grad-clip"), c.getDouble("train.ema-decay"), c.getInt("train.checkpoint-every"),
                     c.getInt("train.keep-checkpoints"), c.getInt("train.log-every"), c.getInt("train.sample-every"),
                     c.getInt("train.sample-steps"), c.getDouble("train.sample-cfg-scale"), onNan(c.getString("train.on-nan")), c.getString("train.init"));
             t.validate();
             return t;
         } catch (ConfigException.WrongType e) {
             throw new ConfigError("train", e.getMessage());
+        }
+    }
+
+    private static MseWeighting mseWeighting(double gamma) {
+        try {
+            return new MseWeighting(gamma);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("train.min-snr-gamma", "train.min-snr-gamma must be >= 0 (0 = DiT's uniform loss, 5 = the Min-SNR paper's), got " + gamma);
         }
     }
 

@@ -236,7 +236,7 @@ public final class Trainer {
                 INDArray noise = Nd4j.create(b.noise, x0.shape(), 'c');
                 INDArray xt = diffusion.qSample(x0, b.t, noise);
                 INDArray out = model.forwardForTraining(xt, b.t, b.y);
-                TrainingLoss.Terms terms = TrainingLoss.compute(diffusion, out, x0, xt, b.t, noise);
+                TrainingLoss.Terms terms = TrainingLoss.compute(diffusion, out, x0, xt, b.t, noise, train.mseWeighting());
                 // The terms' gradient is of this micro-batch's mean; the step's loss is the global mean.
                 double part = (double) mb / gb;
                 INDArray grad = terms.gradOutput();

@@ -154,8 +154,24 @@ class TrainerTest {
         assertTrue(kdNull > 0 && kdTrue > 0 && Math.abs(kdNull - kdTrue) > 1e-6 * kdNull, "kd_eps " + kdNull + " vs " + kdTrue);
     }
 
+    /** train.min-snr-gamma reaches the loss: same draws, same first-step weights; only the mse term shrinks. */
+    @Test
+    void minSnrWeighsTheMseTermOnly() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path uniform = dir.resolve("uniform"), minSnr = dir.resolve("min-snr");
+        train(uniform, "train.steps=1");
+        // The first step draws t = 534..993, all with SNR < 0.06: gamma 0.02 weighs t = 534 and 616 (0.34, 0.9).
+        train(minSnr, "train.steps=1", "train.min-snr-gamma=0.02");
+        var u = json.readTree(Files.readAllLines(uniform.resolve("metrics.jsonl")).get(0));
+        var m = json.readTree(Files.readAllLines(minSnr.resolve("metrics.jsonl")).get(0));
+        assertEquals(u.get("vb").asDouble(), m.get("vb").asDouble(), 0.0);
+        assertTrue(m.get("mse").asDouble() < 0.97 * u.get("mse").asDouble(), "weighted mse " + m.get("mse") + " against " + u.get("mse"));
+    }
+
     @Test
     void configMistakesAreClear() {
+        var gamma = assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.min-snr-gamma=-1"));
+        assertEquals("train.min-snr-gamma", gamma.key());
         assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.micro-batch=3"));
         assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.on-nan=ignore"));
         assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.stpes=3"));

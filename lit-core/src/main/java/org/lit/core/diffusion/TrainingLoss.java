@@ -5,9 +5,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DiT's training loss for one batch: per sample, mse = mean (noise - eps)^2 and vb = the KL between
- * the true posterior and the model's (mean from the detached eps, variance from v), in bits, or the
- * discretised-Gaussian decoder NLL at t = 0; loss = mse + vb, averaged over the batch.
+ * DiT's training loss for one batch: per sample, mse = w(t) * mean (noise - eps)^2 and vb = the KL
+ * between the true posterior and the model's (mean from the detached eps, variance from v), in bits,
+ * or the discretised-Gaussian decoder NLL at t = 0; loss = mse + vb, averaged over the batch. The
+ * weight w(t) is 1 in DiT ({@link MseWeighting#UNIFORM}).
  *
  * <p>The network has no autodiff, so this also returns d(batch-mean loss)/d(model output): the mse
  * term reaches only eps, the vb term only v (through the learned log-variance), as in the reference.
@@ -47,8 +48,9 @@ public final class TrainingLoss {
      * @param x0    clean samples (N, C, H, W)
      * @param xt    q_sample(x0, t, noise)
      * @param noise the noise that made xt
+     * @param weighting the mse term's weight per timestep
      */
-    public static Terms compute(GaussianDiffusion d, INDArray out, INDArray x0, INDArray xt, int[] t, INDArray noise) {
+    public static Terms compute(GaussianDiffusion d, INDArray out, INDArray x0, INDArray xt, int[] t, INDArray noise, MseWeighting weighting) {
         int n = (int) x0.size(0);
         int per = (int) (x0.length() / n);
         double[] o = out.castTo(DataType.DOUBLE).dup('c').data().asDouble();
@@ -62,12 +64,13 @@ public final class TrainingLoss {
             double minLog = d.posteriorLogVarianceClipped[ti], maxLog = d.logBetas[ti];
             double c1 = d.posteriorCoef1(ti), c2 = d.posteriorCoef2(ti);
             double recip = d.sqrtRecipAlphasCumprod(ti), recipM1 = d.sqrtRecipM1AlphasCumprod(ti);
+            double w = weighting.at(d, ti);
             double sumSq = 0, sumTerm = 0;
             for (int j = 0; j < per; j++) {
                 int e = i * 2 * per + j, v = e + per, x = i * per + j;
                 double eps = o[e];
                 sumSq += (nz[x] - eps) * (nz[x] - eps);
-                grad[e] = 2 * (eps - nz[x]) / per / n;
+                grad[e] = w * 2 * (eps - nz[x]) / per / n;
 
                 double logVar = (o[v] + 1) / 2 * maxLog + (1 - (o[v] + 1) / 2) * minLog;
                 double dLogVarDv = (maxLog - minLog) / 2;
@@ -85,7 +88,7 @@ public final class TrainingLoss {
                 }
                 grad[v] = dTermDLogVar * dLogVarDv / LN2 / per / n;
             }
-            mse[i] = sumSq / per;
+            mse[i] = w * sumSq / per;
             vb[i] = sumTerm / per / LN2;
             loss[i] = mse[i] + vb[i];
         }

@@ -60,7 +60,7 @@ class GaussianDiffusionTest {
     @Test
     void lossTermsAndTheirGradientPerSample() {
         GaussianDiffusion d = GaussianDiffusion.training();
-        TrainingLoss.Terms terms = TrainingLoss.compute(d, F.get("out"), F.get("x0"), F.get("xt"), ints("t"), F.get("noise"));
+        TrainingLoss.Terms terms = TrainingLoss.compute(d, F.get("out"), F.get("x0"), F.get("xt"), ints("t"), F.get("noise"), MseWeighting.UNIFORM);
         close(Nd4j.createFromArray(terms.mse()), "mse");
         close(Nd4j.createFromArray(terms.vb()), "vb");
         close(Nd4j.createFromArray(terms.loss()), "loss");
