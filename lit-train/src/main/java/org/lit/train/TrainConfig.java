@@ -8,7 +8,7 @@ import org.lit.core.diffusion.MseWeighting;
 /** The resolved `train` block (the `data` block is {@link org.lit.train.data.DataConfig}). */
 public record TrainConfig(int steps, int globalBatch, int microBatch, long seed, double lr, double weightDecay, int warmupSteps,
                           MseWeighting mseWeighting, double gradClip, double emaDecay, int checkpointEvery, int keepCheckpoints, int logEvery,
-                          int sampleEvery, int sampleSteps, double sampleCfgScale, boolean skipNan, String init) {
+                          int sampleEvery, boolean sampleDdpm, int sampleSteps, double sampleCfgScale, boolean skipNan, String init) {
 
     public static TrainConfig from(Config c) {
         try {
@@ -16,7 +16,7 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
                     c.getLong("train.seed"), c.getDouble("train.lr"), c.getDouble("train.weight-decay"), c.getInt("train.warmup-steps"),
                     mseWeighting(c.getDouble("train.min-snr-gamma")), c.getDouble("train.grad-clip"), c.getDouble("train.ema-decay"), c.getInt("train.checkpoint-every"),
                     c.getInt("train.keep-checkpoints"), c.getInt("train.log-every"), c.getInt("train.sample-every"),
-                    c.getInt("train.sample-steps"), c.getDouble("train.sample-cfg-scale"), onNan(c.getString("train.on-nan")), c.getString("train.init"));
+                    ddpm("train.sample-sampler", c.getString("train.sample-sampler")), c.getInt("train.sample-steps"), c.getDouble("train.sample-cfg-scale"), onNan(c.getString("train.on-nan")), c.getString("train.init"));
             t.validate();
             return t;
         } catch (ConfigException.WrongType e) {
@@ -30,6 +30,15 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
         } catch (IllegalArgumentException e) {
             throw new ConfigError("train.min-snr-gamma", "train.min-snr-gamma must be >= 0 (0 = DiT's uniform loss, 5 = the Min-SNR paper's), got " + gamma);
         }
+    }
+
+    /** ddpm -> true, ddim -> false; anything else is an error naming the key. */
+    public static boolean ddpm(String key, String sampler) {
+        return switch (sampler) {
+            case "ddpm" -> true;
+            case "ddim" -> false;
+            default -> throw new ConfigError(key, key + " must be ddpm or ddim, got '" + sampler + "'");
+        };
     }
 
     private static boolean onNan(String v) {
@@ -52,9 +61,9 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
         positive("train.log-every", logEvery);
         positive("train.sample-steps", sampleSteps);
         try {
-            org.lit.core.diffusion.Respacing.steps(org.lit.core.diffusion.GaussianDiffusion.TRAINING_STEPS, "ddim" + sampleSteps);
+            org.lit.core.diffusion.Respacing.steps(org.lit.core.diffusion.GaussianDiffusion.TRAINING_STEPS, sampleRespacing());
         } catch (IllegalArgumentException e) {
-            throw new ConfigError("train.sample-steps", "train.sample-steps " + sampleSteps + " is not a DDIM respacing of 1000 steps: " + e.getMessage());
+            throw new ConfigError("train.sample-steps", "train.sample-steps " + sampleSteps + " is not a respacing (" + sampleRespacing() + ") of 1000 steps: " + e.getMessage());
         }
         if (sampleCfgScale < 1) throw new ConfigError("train.sample-cfg-scale", "train.sample-cfg-scale must be >= 1 (1 = no guidance), got " + sampleCfgScale);
         if (lr <= 0) throw new ConfigError("train.lr", "train.lr must be positive, got " + lr);
@@ -63,6 +72,11 @@ public record TrainConfig(int steps, int globalBatch, int microBatch, long seed,
 
     private static void positive(String key, int v) {
         if (v <= 0) throw new ConfigError(key, key + " must be a positive integer, got " + v);
+    }
+
+    /** The sample grid's respacing: DDIM's evenly strided steps, or create_diffusion(str(N))'s for DDPM. */
+    public String sampleRespacing() {
+        return sampleDdpm ? String.valueOf(sampleSteps) : "ddim" + sampleSteps;
     }
 
     /** Learning rate at a step: linear warm-up, then constant (DiT uses a constant rate). */

@@ -132,7 +132,7 @@ public final class Trainer {
         for (String free : new String[] {"train.steps", "train.checkpoint-every", "train.workers", "train.allreduce.transport",
                 "train.allreduce.timeout", "train.allreduce.bucket-mb", "train.allreduce.overlap", "train.fault.kill-rank", "train.fault.at-step",
                 "train.keep-checkpoints", "train.log-every",
-                "train.sample-every", "train.sample-steps", "train.sample-cfg-scale", "train.on-nan", "data.path", "data.latents", "data.vae",
+                "train.sample-every", "train.sample-sampler", "train.sample-steps", "train.sample-cfg-scale", "train.on-nan", "data.path", "data.latents", "data.vae",
                 "data.read-threads"}) out.remove(free);
         out.keySet().removeIf(k -> k.startsWith("train.eval."));     // evaluations read the weights, never change them
         return out;

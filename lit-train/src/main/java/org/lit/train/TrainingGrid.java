@@ -14,8 +14,9 @@ import java.io.OutputStream;
 
 /**
  * What a run shows of itself as it trains: 8 samples of each class (at most 8 classes, spread
- * over the labels: ImageNet has 1000) from the EMA weights, DDIM from noise fixed by the seed,
- * guided by train.sample-cfg-scale, turned into images as the data source shows its samples.
+ * over the labels: ImageNet has 1000) from the EMA weights, DDIM or DDPM (train.sample-sampler) from
+ * noise fixed by the seed, guided by train.sample-cfg-scale, turned into images as the data source
+ * shows its samples.
  */
 final class TrainingGrid {
     private static final int PER_CLASS = 8;
@@ -31,8 +32,8 @@ final class TrainingGrid {
         int[] y = new int[rows * PER_CLASS];
         for (int i = 0; i < y.length; i++) y[i] = (int) ((long) (i / PER_CLASS) * classes / rows);
         INDArray x = Sampler.noise(train.seed(), y.length, model);
-        Sampler.Options how = new Sampler.Options(false, train.sampleCfgScale(), data.clipDenoised(), train.seed());
-        INDArray samples = Sampler.run(emaModel, GaussianDiffusion.respaced("ddim" + train.sampleSteps()), x, y, how);
+        Sampler.Options how = new Sampler.Options(train.sampleDdpm(), train.sampleCfgScale(), data.clipDenoised(), train.seed());
+        INDArray samples = Sampler.run(emaModel, GaussianDiffusion.respaced(train.sampleRespacing()), x, y, how);
         SampleGrid.write(data.pixels(samples), PER_CLASS, png);
     }
 }

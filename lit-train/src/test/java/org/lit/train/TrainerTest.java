@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -168,8 +169,23 @@ class TrainerTest {
         assertTrue(m.get("mse").asDouble() < 0.97 * u.get("mse").asDouble(), "weighted mse " + m.get("mse") + " against " + u.get("mse"));
     }
 
+    /** train.sample-sampler picks the grid's sampler: the same weights draw another grid with DDPM. */
+    @Test
+    void theGridsSamplerIsAChoice() throws Exception {
+        Path ddim = dir.resolve("ddim"), ddpm = dir.resolve("ddpm");
+        train(ddim, "train.steps=1");
+        train(ddpm, "train.steps=1", "train.sample-sampler=ddpm");
+        byte[] a = Files.readAllBytes(ddim.resolve("samples/step-00000001.png")), b = Files.readAllBytes(ddpm.resolve("samples/step-00000001.png"));
+        assertTrue(a.length > 100 && b.length > 100);
+        assertFalse(java.util.Arrays.equals(a, b), "DDPM's grid differs from DDIM's");
+        assertArrayEquals(Files.readAllBytes(ddim.resolve("checkpoints/step-00000001/model.safetensors")),
+                Files.readAllBytes(ddpm.resolve("checkpoints/step-00000001/model.safetensors")), "the sampler changes no weight");
+    }
+
     @Test
     void configMistakesAreClear() {
+        var sampler = assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.sample-sampler=euler"));
+        assertEquals("train.sample-sampler", sampler.key());
         var gamma = assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.min-snr-gamma=-1"));
         assertEquals("train.min-snr-gamma", gamma.key());
         assertThrows(org.lit.core.config.ConfigError.class, () -> train(dir.resolve("x"), "train.micro-batch=3"));

@@ -6,6 +6,7 @@ import org.lit.core.config.ConfigError;
 import org.lit.core.diffusion.GaussianDiffusion;
 import org.lit.core.diffusion.Respacing;
 import org.lit.eval.sample.Sampling;
+import org.lit.train.TrainConfig;
 
 /**
  * The resolved `train.eval` block: every how many steps FID-N of the EMA weights is computed (0 =
@@ -18,21 +19,13 @@ public record EvalConfig(int every, int num, String ref, String inception, boole
     public static EvalConfig from(Config c) {
         try {
             EvalConfig e = new EvalConfig(c.getInt("train.eval.every"), c.getInt("train.eval.num"), c.getString("train.eval.ref"),
-                    c.getString("train.eval.inception"), sampler(c.getString("train.eval.sampler")), c.getInt("train.eval.steps"),
+                    c.getString("train.eval.inception"), TrainConfig.ddpm("train.eval.sampler", c.getString("train.eval.sampler")), c.getInt("train.eval.steps"),
                     c.getDouble("train.eval.cfg-scale"), c.getInt("train.eval.batch"));
             e.validate();
             return e;
         } catch (ConfigException.WrongType e) {
             throw new ConfigError("train.eval", e.getMessage());
         }
-    }
-
-    private static boolean sampler(String v) {
-        return switch (v) {
-            case "ddpm" -> true;
-            case "ddim" -> false;
-            default -> throw new ConfigError("train.eval.sampler", "train.eval.sampler must be ddpm or ddim, got '" + v + "'");
-        };
     }
 
     private void validate() {
