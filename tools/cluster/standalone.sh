@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
-# A real Spark standalone cluster on loopback, started from the project's own lit.jar (no Spark
-# download): one master, N workers of one core each; then spark-submit of a `lit` command to it,
-# and everything stopped again when the command ends.
+# A real Spark standalone cluster on loopback: one master, N workers of one core each; then
+# spark-submit of a `lit` command to it, and everything stopped again when the command ends.
+# Two layouts:
+#   default           the daemons and spark-submit run from the project's own lit.jar, which carries
+#                     Spark (no Spark download; a stand-in SPARK_HOME whose jars/ is lit.jar)
+#   --spark-home DIR  a Spark distribution's jars/ (DIR/jars/*) runs the daemons and SparkSubmit, and
+#                     the application is the thin lit-spark/target/lit-spark.jar (or --jar FILE), as on
+#                     a real cluster
 #
-#   tools/cluster/standalone.sh [--workers N] [--executor-memory 3g] -- LIT-ARGS...
+#   tools/cluster/standalone.sh [--workers N] [--executor-memory 3g] [--spark-home DIR [--jar FILE]] -- LIT-ARGS...
 #   tools/cluster/standalone.sh --workers 2 -- train -c conf/demo.conf --run "$PWD/runs/cluster" --set train.workers=2
 #
 # Paths in LIT-ARGS must be absolute (executors run in their own work directories).
 # Logs of the master and workers stay in $LIT_CLUSTER_LOGS (default: a temporary folder, printed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-jar="$root/lit-train/target/lit.jar"
+jar=""
+spark_home=""
 workers=2
 executor_memory=3g
 while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="$2"; shift 2 ;;
     --executor-memory) executor_memory="$2"; shift 2 ;;
+    --spark-home) spark_home="$(cd "$2" && pwd)"; shift 2 ;;
+    --jar) jar="$2"; shift 2 ;;
     --) shift; break ;;
     *) echo "standalone.sh: unknown option $1 (put the lit command after --)" >&2; exit 2 ;;
   esac
 done
 [ $# -gt 0 ] || { echo "standalone.sh: no lit command given after --" >&2; exit 2; }
+if [ -n "$spark_home" ]; then
+  jar="${jar:-$root/lit-spark/target/lit-spark.jar}"
+  ls "$spark_home"/jars/spark-core_*.jar >/dev/null 2>&1 || { echo "standalone.sh: $spark_home/jars has no spark-core jar: not a Spark distribution" >&2; exit 1; }
+else
+  jar="${jar:-$root/lit-train/target/lit.jar}"
+fi
 [ -f "$jar" ] || { echo "standalone.sh: $jar not found; build it first: mvn -q -DskipTests package" >&2; exit 1; }
 
 # Spark needs the --add-opens on Java 17; --add-modules=jdk.incubator.vector lets the CPU kernels run (lit-core VectorKernels).
@@ -29,10 +43,17 @@ opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.la
 logs="${LIT_CLUSTER_LOGS:-$(mktemp -d -t lit-cluster.XXXXXX)}"
 mkdir -p "$logs"
 
-# Workers launch executors with SPARK_HOME/jars on the classpath: a SPARK_HOME whose jars/ is lit.jar.
-export SPARK_HOME="$logs/spark-home" SPARK_SCALA_VERSION=2.12
-mkdir -p "$SPARK_HOME/jars"
-ln -sf "$jar" "$SPARK_HOME/jars/lit.jar"
+# Workers launch executors with SPARK_HOME/jars on the classpath; without a distribution, a SPARK_HOME
+# whose jars/ is lit.jar.
+if [ -n "$spark_home" ]; then
+  export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION=2.12
+  spark_cp="$SPARK_HOME/jars/*"
+else
+  export SPARK_HOME="$logs/spark-home" SPARK_SCALA_VERSION=2.12
+  mkdir -p "$SPARK_HOME/jars"
+  ln -sf "$jar" "$SPARK_HOME/jars/lit.jar"
+  spark_cp="$jar"
+fi
 # The daemons log at INFO (the jar's own log4j2.xml keeps Spark quiet); the master's URL is read from it.
 cat > "$logs/log4j2-daemon.properties" <<'PROPS'
 rootLogger.level = info
@@ -44,7 +65,7 @@ appender.out.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
 PROPS
 # Executors inherit the workers' environment: passive OpenMP waiting (see ./lit).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-daemon() { exec java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$jar" "$@"; }
+daemon() { exec java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$spark_cp" "$@"; }
 
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -73,7 +94,7 @@ done
 for i in $(seq 1 "$workers"); do wait_for "$logs/worker-$i.log" "Successfully registered with master" 60 "worker $i"; done
 echo "standalone.sh: $workers workers registered; submitting: lit $*"
 
-java $opens -cp "$jar" org.apache.spark.deploy.SparkSubmit --master "$master" --deploy-mode client --class org.lit.cli.Lit \
+java $opens -cp "$spark_cp" org.apache.spark.deploy.SparkSubmit --master "$master" --deploy-mode client --class org.lit.cli.Lit \
   --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 --conf spark.ui.enabled=false \
   --conf spark.executor.cores=1 --conf spark.cores.max="$workers" --conf spark.executor.memory="$executor_memory" \
   --conf spark.scheduler.minRegisteredResourcesRatio=1.0 --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s \
