@@ -11,22 +11,34 @@ import java.util.function.BiFunction;
 
 /** W threads of this process joined by a TCP ring on loopback: for the all-reduce benchmark and tests. */
 public final class LoopbackRing {
-    private LoopbackRing() {
-    }
+    private final List<TcpTransport> transports = new ArrayList<>();
+    private final List<String> offers = new ArrayList<>();
 
-    /** Runs body(rank, allReduce) on W threads at once; returns each rank's result, in rank order. */
-    public static <T> List<T> run(int world, Duration timeout, long bucketBytes, BiFunction<Integer, AllReduce, T> body) {
-        List<TcpTransport> transports = new ArrayList<>();
-        List<String> offers = new ArrayList<>();
+    /** W ranks listening, their offers made (as the barrier's allGather would gather them); none joined yet. */
+    public LoopbackRing(int world, Duration timeout, long bucketBytes) {
         for (int r = 0; r < world; r++) {
             TcpTransport t = new TcpTransport("127.0.0.1", timeout, bucketBytes);
             offers.add(t.offer(r));
             transports.add(t);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(world);
+    }
+
+    /** Runs body(rank, allReduce) on W threads at once; returns each rank's result, in rank order. */
+    public static <T> List<T> run(int world, Duration timeout, long bucketBytes, BiFunction<Integer, AllReduce, T> body) {
+        return new LoopbackRing(world, timeout, bucketBytes).join(body);
+    }
+
+    /** Every rank's offer, in rank order. */
+    public List<String> offers() {
+        return List.copyOf(offers);
+    }
+
+    /** Joins all ranks, each on a thread of its own, and runs body(rank, allReduce) there; each rank's result, in rank order. */
+    public <T> List<T> join(BiFunction<Integer, AllReduce, T> body) {
+        ExecutorService pool = Executors.newFixedThreadPool(transports.size());
         try {
             List<Future<T>> futures = new ArrayList<>();
-            for (int r = 0; r < world; r++) {
+            for (int r = 0; r < transports.size(); r++) {
                 int rank = r;
                 futures.add(pool.submit(() -> {
                     try (AllReduce a = transports.get(rank).join(rank, offers)) {

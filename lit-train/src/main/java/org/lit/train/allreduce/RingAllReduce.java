@@ -6,7 +6,10 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -20,6 +23,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Bandwidth-optimal ring all-reduce over TCP. The buffer is cut into buckets, each bucket into W
@@ -33,7 +38,9 @@ import java.util.List;
  * the silent peer named instead of hanging.
  */
 public final class RingAllReduce implements AllReduce {
-    private static final int HELLO = 0x4C695452;   // "LiTR"
+    private static final Logger LOG = LoggerFactory.getLogger(RingAllReduce.class);
+    /** How long a connection may take to prove it is rank-1 before it is refused as a stranger. */
+    private static final Duration HANDSHAKE = Duration.ofSeconds(5);
 
     private final int rank;
     private final int world;
@@ -74,28 +81,26 @@ public final class RingAllReduce implements AllReduce {
     }
 
     /**
-     * Joins the ring: connects to rank+1's published address and accepts rank-1's connection on
-     * the server this rank published (and closes it). Each link starts with the sender's rank and
-     * world size, checked before any data moves.
+     * Joins the ring: links to rank+1's published address and accepts rank-1's link on the server
+     * this rank published (and closes it). Both ends of each link prove they hold the ring's key
+     * before any data moves (RingHandshake). A connection that fails the handshake is refused and
+     * logged, and the wait for rank-1 goes on until the timeout.
      */
-    public static RingAllReduce connect(int rank, List<InetSocketAddress> peers, ServerSocketChannel server, Duration timeout, long bucketBytes) {
+    static RingAllReduce connect(int rank, List<InetSocketAddress> peers, ServerSocketChannel server, RingKey key, Duration timeout, long bucketBytes) {
         int world = peers.size();
         int next = (rank + 1) % world, previous = (rank + world - 1) % world;
-        SocketChannel toNext = null, fromPrevious = null;
+        if (world == 1) {
+            closeQuietly(server);
+            return alone();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // The outgoing link answers rank+1's challenge on a thread of its own while this one accepts:
+        // every rank dials and accepts at once, so doing one after the other would deadlock the ring.
+        CompletableFuture<SocketChannel> dialing = CompletableFuture.supplyAsync(() -> linkToNext(rank, peers, key, deadline), RingAllReduce::daemon);
+        SocketChannel fromPrevious = null;
         try (server) {
-            if (world == 1) return alone();
-            toNext = dial(peers.get(next), timeout);
-            ByteBuffer hello = ByteBuffer.allocate(12).putInt(HELLO).putInt(rank).putInt(world).flip();
-            while (hello.hasRemaining()) toNext.write(hello);
-            server.socket().setSoTimeout(millis(timeout));
-            fromPrevious = server.socket().accept().getChannel();
-            fromPrevious.socket().setSoTimeout(millis(timeout));
-            byte[] got = fromPrevious.socket().getInputStream().readNBytes(12);
-            ByteBuffer b = ByteBuffer.wrap(got);
-            if (got.length != 12 || b.getInt() != HELLO || b.getInt() != previous || b.getInt() != world) {
-                throw new AllReduceError("all-reduce: rank " + rank + " expected rank " + previous + " of " + world + " to connect, but "
-                        + fromPrevious.getRemoteAddress() + " sent something else");
-            }
+            fromPrevious = acceptPrevious(rank, peers, server, key, deadline, timeout);
+            SocketChannel toNext = dialing.join();
             Selector selector = Selector.open();
             for (SocketChannel c : new SocketChannel[] {toNext, fromPrevious}) {
                 c.socket().setTcpNoDelay(true);
@@ -103,25 +108,88 @@ public final class RingAllReduce implements AllReduce {
                 c.register(selector, 0);
             }
             return new RingAllReduce(rank, peers, toNext, fromPrevious, selector, timeout, bucketBytes);
-        } catch (SocketTimeoutException e) {
-            closeQuietly(toNext, fromPrevious);
-            throw new AllReduceError("all-reduce: rank " + rank + " waited " + timeout.toMillis() / 1000.0 + " s for rank " + previous + " ("
-                    + peers.get(previous) + ") to connect; it did not");
         } catch (IOException | RuntimeException e) {
-            closeQuietly(toNext, fromPrevious);
+            closeQuietly(fromPrevious);
+            dialing.thenAccept(RingAllReduce::closeQuietly);     // a link that still forms is not used
+            if (e instanceof CompletionException c && c.getCause() instanceof AllReduceError a) throw a;
             if (e instanceof AllReduceError a) throw a;
             throw new AllReduceError("all-reduce: rank " + rank + " cannot join the ring (next " + peers.get(next) + ", previous "
                     + peers.get(previous) + "): " + e.getMessage());
         }
     }
 
-    /** Connects, retrying while the peer is not yet listening, until the timeout. */
-    private static SocketChannel dial(InetSocketAddress peer, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** The link to rank+1, its handshake done. */
+    private static SocketChannel linkToNext(int rank, List<InetSocketAddress> peers, RingKey key, long deadline) {
+        int next = (rank + 1) % peers.size();
+        SocketChannel c = null;
+        try {
+            c = dial(peers.get(next), deadline);
+            RingHandshake.dial(c, key, rank, peers.size(), deadline);
+            return c;
+        } catch (IOException e) {
+            closeQuietly(c);
+            throw new AllReduceError("all-reduce: rank " + rank + " cannot link to rank " + next + " (" + peers.get(next) + "): " + e.getMessage());
+        }
+    }
+
+    /**
+     * The link from rank-1: accepts until a connection proves to be it or the deadline passes. A
+     * stranger gets at most HANDSHAKE of the wait (the real rank-1 answers at once: its dialing
+     * thread waits for the challenge), and is refused, closed and logged with its address.
+     */
+    private static SocketChannel acceptPrevious(int rank, List<InetSocketAddress> peers, ServerSocketChannel server, RingKey key, long deadline,
+                                                Duration timeout) throws IOException {
+        int world = peers.size(), previous = (rank + world - 1) % world;
+        int refused = 0;
+        while (true) {
+            SocketChannel c;
+            try {
+                server.socket().setSoTimeout(millisUntil(deadline));
+                c = server.socket().accept().getChannel();
+            } catch (SocketTimeoutException e) {
+                throw new AllReduceError("all-reduce: rank " + rank + " waited " + timeout.toMillis() / 1000.0 + " s for rank " + previous + " ("
+                        + peers.get(previous) + ") to connect; it did not" + (refused > 0 ? " (" + refused + " other connection(s) refused, logged)" : ""));
+            }
+            try {
+                int sender = RingHandshake.admit(c, key, rank, world, Math.min(deadline, System.nanoTime() + HANDSHAKE.toNanos()));
+                if (sender != previous) {
+                    // It holds this attempt's key, so it is one of this ring's ranks: the ring itself is miswired.
+                    throw new AllReduceError("all-reduce: rank " + rank + " expected rank " + previous + " of " + world + " to connect, but rank "
+                            + sender + " did (" + c.getRemoteAddress() + ")");
+                }
+                return c;
+            } catch (RingHandshake.Refused e) {
+                refused++;
+                LOG.warn("all-reduce: rank {} refused a connection from {}: {}; still waiting for rank {} ({})", rank, remote(c), e.getMessage(),
+                        previous, peers.get(previous));
+                closeQuietly(c);
+            } catch (RuntimeException e) {
+                closeQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    private static String remote(SocketChannel c) {
+        try {
+            return String.valueOf(c.getRemoteAddress());
+        } catch (IOException e) {
+            return "an address no longer known (" + e.getMessage() + ")";
+        }
+    }
+
+    private static void daemon(Runnable task) {
+        Thread t = new Thread(task, "lit-ring-link");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Connects, retrying while the peer is not yet listening, until the deadline. */
+    private static SocketChannel dial(InetSocketAddress peer, long deadline) throws IOException {
         while (true) {
             SocketChannel c = SocketChannel.open();
             try {
-                c.socket().connect(peer, millis(timeout));
+                c.socket().connect(peer, millisUntil(deadline));
                 return c;
             } catch (IOException e) {
                 c.close();
@@ -241,12 +309,13 @@ public final class RingAllReduce implements AllReduce {
         }
     }
 
-    private static int millis(Duration d) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+    /** A socket timeout that ends at the deadline (at least 1 ms: 0 would mean forever). */
+    static int millisUntil(long deadline) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     }
 
-    private static void closeQuietly(SocketChannel... channels) {
-        for (SocketChannel c : channels) {
+    private static void closeQuietly(Closeable... channels) {
+        for (Closeable c : channels) {
             try {
                 if (c != null) c.close();
             } catch (IOException ignored) {

@@ -8,7 +8,7 @@ import java.util.List;
  * then joins with everyone's offers, in rank order.
  */
 public interface Transport {
-    /** What this rank publishes before joining: the TCP ring's listening address, NCCL's unique id. */
+    /** What this rank publishes before joining: the TCP ring's listening address and key share, NCCL's unique id. */
     String offer(int rank);
 
     /** The collective over all ranks, from the offers of ranks 0..W-1. */
