@@ -90,6 +90,7 @@ for i in $(seq 1 "$workers"); do
   daemon org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory "$executor_memory" --webui-port 0 \
     --work-dir "$logs/work-$i" "$master" >"$logs/worker-$i.log" 2>&1 &
   pids+=($!)
+  echo $! >"$logs/worker-$i.pid"   # for tests that take a worker away
 done
 for i in $(seq 1 "$workers"); do wait_for "$logs/worker-$i.log" "Successfully registered with master" 60 "worker $i"; done
 echo "standalone.sh: $workers workers registered; submitting: lit $*"

@@ -40,7 +40,6 @@ public final class SparkTraining {
     private SparkTraining() {
     }
 
-    /** What rank 0 reports to the driver. */
     /** What each rank reports to the driver; error: a deterministic stop (Trainer.TrainingError), else null. */
     public record Summary(int rank, int attempt, long steps, double lastLoss, double seconds, double allReduceSeconds, int workers, String transport,
                           String error) implements Serializable {
@@ -52,25 +51,49 @@ public final class SparkTraining {
     }
 
     public static Summary run(SparkConf base, Config config, String runDir) {
-        int configured = ParallelConfig.from(config).workers();
-        SparkConf conf = SparkJobs.conf(base, "lit train " + runDir, configured);
+        ParallelConfig parallel = ParallelConfig.from(config);
+        TrainConfig train = TrainConfig.from(config);
+        SparkConf conf = SparkJobs.conf(base, "lit train " + runDir, parallel.workers());
         String rendered = config.root().render(ConfigRenderOptions.concise());
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            int workers = workers(configured, sc);
+            int workers = workers(parallel.workers(), sc);
             if (conf.get("spark.master").startsWith("local") && workers > sc.defaultParallelism()) {
                 // A barrier stage needs all W slots at once; Spark would otherwise retry for minutes before failing.
                 throw new ConfigError("train.workers", "train.workers = " + workers + " needs " + workers + " task slots, but " + conf.get("spark.master")
                         + " has " + sc.defaultParallelism() + "; run with --master local[" + workers + "] (or -Dspark.master=local[" + workers + "])");
             }
-            Trainer.checkBatchSplit(TrainConfig.from(config), workers);   // before any task starts
+            Trainer.checkBatchSplit(train, workers);   // before any task starts
             LOG.info("training on {} worker(s), master {}", workers, conf.get("spark.master"));
-            // The shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
-            // map stage as a whole (a failed barrier result stage it would abort).
-            List<Summary> ranks = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).rdd().barrier()
-                    .mapPartitions(new Task(rendered, runDir), false, ClassTag$.MODULE$.apply(Summary.class)).toJavaRDD().repartition(1).collect();
-            for (Summary r : ranks) if (r.error() != null) throw new Trainer.TrainingError(r.error());
-            return ranks.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
+            while (true) {
+                try {
+                    List<Summary> ranks = stage(sc, workers, rendered, runDir, parallel);
+                    for (Summary r : ranks) if (r.error() != null) throw new Trainer.TrainingError(r.error());
+                    return ranks.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
+                } catch (SlotWatch.TooFewSlots e) {
+                    int fewer = fewerWorkers(train, e.slots);
+                    if (fewer < 1) throw new IllegalStateException("train.elastic: " + e.getMessage() + ", and no smaller worker count splits the batch", e);
+                    LOG.warn("train.elastic: {}; going on with {} worker(s) instead of {}, from the latest COMPLETE checkpoint", e.getMessage(), fewer, workers);
+                    workers = fewer;
+                }
+            }
         }
+    }
+
+    /**
+     * One barrier stage of W tasks, each a rank of the job. The shuffle after it makes it a map stage:
+     * Spark retries a failed barrier map stage as a whole (a failed barrier result stage it would
+     * abort). With train.elastic the driver watches that the cluster keeps W slots for it.
+     */
+    private static List<Summary> stage(JavaSparkContext sc, int workers, String rendered, String runDir, ParallelConfig parallel) {
+        var ranks = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).rdd().barrier()
+                .mapPartitions(new Task(rendered, runDir), false, ClassTag$.MODULE$.apply(Summary.class)).toJavaRDD().repartition(1);
+        return parallel.elastic() ? SlotWatch.await(sc, ranks.collectAsync(), workers, parallel.elasticWait()) : ranks.collect();
+    }
+
+    /** The most workers, at most `slots`, into which the global batch splits (whole micro-batches each); 0 if none. */
+    static int fewerWorkers(TrainConfig train, int slots) {
+        for (int w = slots; w >= 1; w--) if (Trainer.splitsBatch(train, w)) return w;
+        return 0;
     }
 
     /**
