@@ -113,7 +113,7 @@ public final class Trainer {
     }
 
     /** Each of W workers takes global-batch / W samples of every batch, in whole micro-batches. */
-    static void checkBatchSplit(TrainConfig train, int workers) {
+    public static void checkBatchSplit(TrainConfig train, int workers) {
         if (train.globalBatch() % (workers * train.microBatch()) != 0) {
             throw new ConfigError("train.global-batch", "train.global-batch " + train.globalBatch() + " must split into " + workers
                     + " workers x whole micro-batches of train.micro-batch " + train.microBatch() + " (e.g. train.micro-batch = "

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * walking each one's entry headers (kind 1 = PTX, 2 = cubin; target arch) gives nine cubins per
  * fat binary, sm_37, sm_50, sm_52, sm_60, sm_61, sm_70, sm_75, sm_80, sm_86, and no PTX entry. The
  * cubins are LZ4-compressed; each one's own ELF header, decompressed, says EM_CUDA and the same
- * sm in e_flags. So it runs on 3.7 (K80), 5.x, 6.x, 7.x and 8.x (8.9 on the sm_86 code), not on
+ * sm in e_flags (no cuobjdump here: a Python script read the headers; `strings` finds no sm_XX, only
+ * "compute_86" in host symbol names of nvcc's temporary files). So it runs on 3.7 (K80), 5.x, 6.x, 7.x and 8.x (8.9 on the sm_86 code), not on
  * Kepler 3.5 and older, and not on Hopper 9.0 (H100, H200) or anything newer. README, GPU nodes.
  */
 public final class CudaBuild {
@@ -65,10 +66,10 @@ public final class CudaBuild {
     public Optional<String> problem(CudaDevice device) {
         if (cubinFor(device).isPresent()) return Optional.empty();
         int sm = device.major() * 10 + device.minor();
-        return Optional.of(device + " cannot run " + name + ": its kernels are compiled for " + architectures() + " only (no PTX to JIT-compile), "
-                + "which runs on compute capability " + supportedRange() + ". Use a GPU of those capabilities (hide this one with CUDA_VISIBLE_DEVICES), "
-                + "run the CPU build (mvn package without -Pcuda), or build libnd4j's CUDA backend from the deeplearning4j sources with "
-                + "-Dlibnd4j.compute=" + sm + " (a CUDA toolkit that compiles sm_" + sm + ") and declare it with -D" + SASS_PROPERTY + "=" + sm + ".");
+        return Optional.of(device + " cannot run " + name + ": its kernels are compiled for " + architectures() + " only (no PTX to JIT-compile): "
+                + "they run on compute capability " + supportedRange() + ". Use a GPU of those capabilities (hide this one with CUDA_VISIBLE_DEVICES), "
+                + "run the CPU build (mvn package without -Pcuda), or build libnd4j's CUDA backend from the deeplearning4j 1.0.0-M2.1 sources with "
+                + "-Dlibnd4j.compute=" + sm + " (and a CUDA toolkit that compiles sm_" + sm + ") and declare it with -D" + SASS_PROPERTY + "=" + sm + ".");
     }
 
     /** Refuses the devices this build cannot run, naming each; nothing to check is fine (the CPU backend). */
