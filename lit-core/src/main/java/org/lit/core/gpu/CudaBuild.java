@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
  * walking each one's entry headers (kind 1 = PTX, 2 = cubin; target arch) gives nine cubins per
  * fat binary, sm_37, sm_50, sm_52, sm_60, sm_61, sm_70, sm_75, sm_80, sm_86, and no PTX entry. The
  * cubins are LZ4-compressed; each one's own ELF header, decompressed, says EM_CUDA and the same
- * sm in e_flags (no cuobjdump here: a Python script read the headers; `strings` finds no sm_XX, only
- * "compute_86" in host symbol names of nvcc's temporary files). So it runs on 3.7 (K80), 5.x, 6.x, 7.x and 8.x (8.9 on the sm_86 code), not on
- * Kepler 3.5 and older, and not on Hopper 9.0 (H100, H200) or anything newer. README, GPU nodes.
+ * sm in e_flags. No cuobjdump here: tools/cuda/sass.py read the headers; `strings` finds no sm_XX,
+ * only "compute_86" in host symbol names of nvcc's temporary files. So it runs on 3.7 (K80), 5.x,
+ * 6.x, 7.x and 8.x (8.9 on the sm_86 code), not on Kepler 3.5 and older, and not on Hopper 9.0
+ * (H100, H200) or anything newer. README, GPU nodes.
  */
 public final class CudaBuild {
     public static final CudaBuild ND4J_CUDA_11_6 = new CudaBuild("nd4j-cuda-11.6 1.0.0-M2.1", 37, 50, 52, 60, 61, 70, 75, 80, 86);
