@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EncodeCommand.class, PreprocessCommand.class, VaeCommand.class, SampleCommand.class, PlotCommand.class,
                 MakeSyntheticCommand.class, InfoCommand.class, PredictCommand.class, BenchCommand.class, BenchVaeCommand.class, BenchSampleCommand.class,
                 BenchInceptionCommand.class, FeaturesCommand.class, FidCommand.class, FidRefCommand.class,
-                BenchAllReduceCommand.class, InheritCommand.class, LayersCommand.class,
+                BenchAllReduceCommand.class, InheritCommand.class, LayersCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lit implements Runnable {
     @CommandLine.Spec

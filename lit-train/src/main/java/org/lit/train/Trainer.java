@@ -117,7 +117,7 @@ public final class Trainer {
         return train.globalBatch() % (workers * train.microBatch()) == 0;
     }
 
-    static void checkBatchSplit(TrainConfig train, int workers) {
+    public static void checkBatchSplit(TrainConfig train, int workers) {
         if (!splitsBatch(train, workers)) {
             throw new ConfigError("train.global-batch", "train.global-batch " + train.globalBatch() + " must split into " + workers
                     + " workers x whole micro-batches of train.micro-batch " + train.microBatch() + " (e.g. train.micro-batch = "
