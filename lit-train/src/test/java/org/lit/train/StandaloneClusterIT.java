@@ -4,12 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lit.data.SyntheticShapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,41 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * three-worker job that loses a worker for good and goes on with two (train.elastic).
  */
 class StandaloneClusterIT {
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final List<String> TINY = List.of("--set", "model.name=LiT-S/8", "--set", "model.input-size=32", "--set", "model.in-channels=3",
-            "--set", "model.hidden-size=64", "--set", "model.depth=2", "--set", "model.num-classes=4", "--set", "train.sample-steps=2");
-
     @TempDir
     Path dir;
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
-
     @Test
     void aTwoWorkerStandaloneClusterTrainsToACheckpoint() throws Exception {
-        Path data = dir.resolve("data"), run = dir.resolve("run"), logs = dir.resolve("logs"), out = dir.resolve("out.txt");
-        SyntheticShapes.write(data, 4, 32, 0);
-        List<String> command = concat(List.of("bash", ROOT.resolve("tools/cluster/standalone.sh").toString(), "--workers", "2", "--executor-memory", "2g", "--",
-                "train", "--run", run.toString(), "--set", "data.path=" + data.resolve("train"), "--set", "train.workers=2", "--set", "train.global-batch=8",
-                "--set", "train.micro-batch=4", "--set", "train.steps=4", "--set", "train.checkpoint-every=2"), TINY);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("LIT_CLUSTER_LOGS", logs.toString());
-        Process p = pb.start();
-        boolean finished = p.waitFor(10, TimeUnit.MINUTES);
-        if (!finished) p.destroyForcibly();
-        String output = Files.readString(out);
-        assertTrue(finished && p.exitValue() == 0, "standalone.sh failed:\n" + output);
-        assertTrue(output.contains("trained LiT-S/8 to step 4"), output);
-        Path last = run.resolve("checkpoints/step-00000004");
-        assertTrue(Files.exists(last.resolve(Checkpoints.COMPLETE)), "a COMPLETE checkpoint");
-        assertEquals(2, new ObjectMapper().readTree(last.resolve("state.json").toFile()).get("world_size").asInt());
-        for (int w = 1; w <= 2; w++) {
-            File[] apps = logs.resolve("work-" + w).toFile().listFiles();
-            assertTrue(apps != null && apps.length == 1, "worker " + w + " ran one executor of the job");
-        }
+        TwoWorkerJob.run(dir, List.of());
     }
 
     /**
@@ -72,10 +41,10 @@ class StandaloneClusterIT {
     void aWorkerGoneForGoodLeavesTheJobToTheOthers() throws Exception {
         Path data = dir.resolve("data"), run = dir.resolve("run"), reference = dir.resolve("reference"), logs = dir.resolve("logs");
         SyntheticShapes.write(data, 4, 32, 0);
-        List<String> train = concat(TINY, List.of("--set", "data.path=" + data.resolve("train"), "--set", "train.global-batch=12",
+        List<String> train = TwoWorkerJob.concat(TwoWorkerJob.TINY, List.of("--set", "data.path=" + data.resolve("train"), "--set", "train.global-batch=12",
                 "--set", "train.micro-batch=2", "--set", "train.steps=30", "--set", "train.checkpoint-every=5", "--set", "train.keep-checkpoints=10",
                 "--set", "train.workers=3", "--set", "train.log-every=1"));
-        List<String> command = concat(List.of("bash", ROOT.resolve("tools/cluster/standalone.sh").toString(), "--workers", "3", "--executor-memory", "2g", "--",
+        List<String> command = TwoWorkerJob.concat(List.of("bash", TwoWorkerJob.ROOT.resolve("tools/cluster/standalone.sh").toString(), "--workers", "3", "--executor-memory", "2g", "--",
                 "train", "--run", run.toString(), "--set", "train.elastic=true", "--set", "train.elastic-wait=10s"), train);
         Path out = dir.resolve("out.txt");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
@@ -101,7 +70,7 @@ class StandaloneClusterIT {
         assertEquals(30, metrics.size(), "one line per step, the redone steps once");
         for (int i = 0; i < metrics.size(); i++) assertEquals(i + 1, new ObjectMapper().readTree(metrics.get(i)).get("step").asInt());
 
-        Process ref = new ProcessBuilder(concat(List.of(ROOT.resolve("lit").toString(), "train", "--master", "local[3]", "--run", reference.toString()), train))
+        Process ref = new ProcessBuilder(TwoWorkerJob.concat(List.of(TwoWorkerJob.ROOT.resolve("lit").toString(), "train", "--master", "local[3]", "--run", reference.toString()), train))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("reference.txt").toFile()).start();
         assertTrue(ref.waitFor(10, TimeUnit.MINUTES) && ref.exitValue() == 0, Files.readString(dir.resolve("reference.txt")));
         for (String file : new String[] {"model.safetensors", "ema.safetensors"}) {
