@@ -1,12 +1,15 @@
 package org.lit.data;
 
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.lit.core.Tf32;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Binds the calling Spark task to the GPU the scheduler gave it (the task's `gpu` resource), so
  * ND4J's CUDA backend computes there; a task without one (CPU executors, local[W]) is left as is.
+ * Every GPU job's task starts here, so here its engine gets the job's engine.tf32 (a Spark setting).
  */
 public final class TaskGpu {
     private TaskGpu() {
@@ -15,9 +18,12 @@ public final class TaskGpu {
     /** The GPU address bound, or -1 when the task has none. */
     public static int bind(TaskContext ctx) {
         ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
-        if (gpu == null) return -1;
-        int device = Integer.parseInt(gpu.addresses()[0]);
-        Nd4j.getAffinityManager().unsafeSetDevice(device);
+        int device = -1;
+        if (gpu != null) {
+            device = Integer.parseInt(gpu.addresses()[0]);
+            Nd4j.getAffinityManager().unsafeSetDevice(device);
+        }
+        Tf32.apply(SparkEnv.get().conf().getBoolean(Tf32.SPARK_KEY, Tf32.byDefault()));
         return device;
     }
 }
