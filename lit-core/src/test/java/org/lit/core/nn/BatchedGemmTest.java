@@ -123,7 +123,7 @@ class BatchedGemmTest {
     }
 
     @Test
-    void theCpuBackendKeepsMatmulByDefault() {
-        assertFalse(BatchedGemm.chosen(), "Nd4j.matmul (oneDNN) stays the CPU's path unless -Dlit.bmm forces the op");
+    void theBackendChoosesUnlessForced() {
+        assertEquals(!Nd4j.getEnvironment().isCPU(), BatchedGemm.chosen(), "CUDA takes the op, the CPU Nd4j.matmul (oneDNN), unless -Dlit.bmm forces one");
     }
 }
