@@ -1,7 +1,9 @@
 package org.lit.data;
 
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.lit.core.Tf32;
 import org.lit.core.gpu.CudaDevices;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -9,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Binds the calling Spark task to the GPU the scheduler gave it (the task's `gpu` resource), so
  * ND4J's CUDA backend computes there; a task without one (CPU executors, local[W]) is left as is.
  * Every job's task starts here (training, encode, sample, features), so this is also where the GPUs
- * the executor sees are checked against the CUDA build, before the task's first op.
+ * the executor sees are checked against the CUDA build, before the task's first op, and where the
+ * engine gets the job's engine.tf32 (a Spark setting).
  */
 public final class TaskGpu {
     private TaskGpu() {
@@ -19,9 +22,12 @@ public final class TaskGpu {
     public static int bind(TaskContext ctx) {
         CudaDevices.requireSupported();
         ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
-        if (gpu == null) return -1;
-        int device = Integer.parseInt(gpu.addresses()[0]);
-        Nd4j.getAffinityManager().unsafeSetDevice(device);
+        int device = -1;
+        if (gpu != null) {
+            device = Integer.parseInt(gpu.addresses()[0]);
+            Nd4j.getAffinityManager().unsafeSetDevice(device);
+        }
+        Tf32.apply(SparkEnv.get().conf().getBoolean(Tf32.SPARK_KEY, Tf32.byDefault()));
         return device;
     }
 }

@@ -4,6 +4,7 @@ import org.lit.bench.Measurement;
 import org.lit.bench.StepBenchmark;
 import org.lit.bench.StepBenchmark.OptimizerSettings;
 import org.lit.bench.WorkloadProcess;
+import org.lit.core.Tf32;
 import org.lit.core.config.ModelConfig;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
@@ -63,6 +64,7 @@ final class BenchWorkloadCommand implements Runnable {
     @Override
     public void run() {
         ModelConfig config = options.modelConfig();
+        Tf32.apply(Tf32.started());          // the workload runs here, not in a Spark task
         Measurement m = Measurement.of(steps, warmup, StepBenchmark.workload(mode, config, batch, cfgScale, new OptimizerSettings(lr, maxNorm, emaDecay)));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", config.name());

@@ -1,6 +1,7 @@
 package org.lit.cli;
 
 import com.typesafe.config.Config;
+import org.lit.core.Tf32;
 import org.lit.core.config.Configs;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.config.ModelConfigs;
@@ -26,13 +27,15 @@ final class ModelOptions {
         return resolve(List.of(), defaults);
     }
 
-    /** As resolve, with the command's own settings over the user's. */
+    /** As resolve, with the command's own settings over the user's; the run's engine settings are handed on here (Tf32.start). */
     Config resolve(List<String> commandSettings, String... defaults) {
         List<String> all = new ArrayList<>();
         if (model != null) all.add("model.name=\"" + model + "\"");
         all.addAll(overrides);
         all.addAll(commandSettings);
-        return Configs.load(List.of(defaults), config, all);
+        Config resolved = Configs.load(List.of(defaults), config, all);
+        Tf32.start(resolved);
+        return resolved;
     }
 
     ModelConfig modelConfig(String... defaults) {

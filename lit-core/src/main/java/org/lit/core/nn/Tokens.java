@@ -92,8 +92,9 @@ final class Tokens {
         return c;
     }
 
-    /** Batched matmul over the leading dimension of rank-3 arrays. */
+    /** Batched matmul over the leading dimension of rank-3 arrays: on CUDA one cuBLAS call ({@link BatchedGemm}). */
     static INDArray bmm(INDArray a, INDArray b, boolean transA, boolean transB) {
+        if (BatchedGemm.chosen()) return BatchedGemm.multiply(a, b, transA, transB);
         long rows = transA ? a.size(2) : a.size(1);
         long cols = transB ? b.size(1) : b.size(2);
         INDArray c = Nd4j.createUninitialized(a.dataType(), a.size(0), rows, cols);
