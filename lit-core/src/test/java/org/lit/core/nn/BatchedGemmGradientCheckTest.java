@@ -1,17 +1,8 @@
 package org.lit.core.nn;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** GradientCheckTest (float64) again with each batched matmul through libnd4j's batched_gemm op ({@link BatchedGemm}). */
+/** GradientCheckTest (float64) again with each batched matmul through libnd4j's batched_gemm op. */
+@ExtendWith(ForceBatchedGemm.class)
 class BatchedGemmGradientCheckTest extends GradientCheckTest {
-    @BeforeAll
-    static void forceTheOp() {
-        System.setProperty(BatchedGemm.PROPERTY, BatchedGemm.OP);
-    }
-
-    @AfterAll
-    static void defaults() {
-        System.clearProperty(BatchedGemm.PROPERTY);
-    }
 }

@@ -1,20 +1,8 @@
 package org.lit.core.nn;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/**
- * Every ParityTest case again with each batched matmul through libnd4j's batched_gemm op, the path
- * CUDA takes by default ({@link BatchedGemm}): DiT and LiT against PyTorch with the other path.
- */
+/** Every ParityTest case again with each batched matmul through libnd4j's batched_gemm op: DiT and LiT against PyTorch with the other path. */
+@ExtendWith(ForceBatchedGemm.class)
 class BatchedGemmParityTest extends ParityTest {
-    @BeforeAll
-    static void forceTheOp() {
-        System.setProperty(BatchedGemm.PROPERTY, BatchedGemm.OP);
-    }
-
-    @AfterAll
-    static void defaults() {
-        System.clearProperty(BatchedGemm.PROPERTY);
-    }
 }
