@@ -8,7 +8,13 @@
 #                     the application is the thin lit-spark/target/lit-spark.jar (or --jar FILE), as on
 #                     a real cluster
 #
-#   tools/cluster/standalone.sh [--workers N] [--executor-memory 3g] [--spark-home DIR [--jar FILE]] -- LIT-ARGS...
+# With --netns PREFIX --subnet A.B.C (root only) every daemon runs on a "host" of its own: the master
+# in network namespace PREFIX0 at A.B.C.10, worker i in PREFIXi at A.B.C.(10+i), all on a bridge
+# whose root-namespace side (A.B.C.1) is the driver's address (tools/cluster/netns.sh; cutting
+# worker i's link: netns.sh cut PREFIX i). The namespaces go when the script ends.
+#
+#   tools/cluster/standalone.sh [--workers N] [--executor-memory 3g] [--spark-home DIR [--jar FILE]]
+#                               [--netns PREFIX --subnet A.B.C] -- LIT-ARGS...
 #   tools/cluster/standalone.sh --workers 2 -- train -c conf/demo.conf --run "$PWD/runs/cluster" --set train.workers=2
 #
 # Paths in LIT-ARGS must be absolute (executors run in their own work directories).
@@ -17,6 +23,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar=""
 spark_home=""
+netns=""
+subnet=""
 workers=2
 executor_memory=3g
 while [ $# -gt 0 ]; do
@@ -25,6 +33,8 @@ while [ $# -gt 0 ]; do
     --executor-memory) executor_memory="$2"; shift 2 ;;
     --spark-home) spark_home="$(cd "$2" && pwd)"; shift 2 ;;
     --jar) jar="$2"; shift 2 ;;
+    --netns) netns="$2"; shift 2 ;;
+    --subnet) subnet="$2"; shift 2 ;;
     --) shift; break ;;
     *) echo "standalone.sh: unknown option $1 (put the lit command after --)" >&2; exit 2 ;;
   esac
@@ -65,11 +75,30 @@ appender.out.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
 PROPS
 # Executors inherit the workers' environment: passive OpenMP waiting (see ./lit).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-daemon() { exec java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$spark_cp" "$@"; }
+# daemon HOST-INDEX CLASS ARGS...: index 0 is the master's host, i worker i's (namespaces only).
+daemon() {
+  local in=()
+  [ -n "$netns" ] && in=(ip netns exec "$netns$1")
+  shift
+  exec "${in[@]}" java $opens -Xmx512m -Dlog4j2.configurationFile="$logs/log4j2-daemon.properties" -cp "$spark_cp" "$@"
+}
 
 pids=()
-stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -z "$netns" ] || bash "$root/tools/cluster/netns.sh" down "$netns"
+}
 trap stop EXIT
+if [ -n "$netns" ]; then
+  [ -n "$subnet" ] || { echo "standalone.sh: --netns needs --subnet A.B.C" >&2; exit 2; }
+  bash "$root/tools/cluster/netns.sh" up "$netns" "$workers" "$subnet" || { echo "standalone.sh: cannot make the namespaces (root?)" >&2; exit 1; }
+  host() { echo "$subnet.$((10 + $1))"; }
+  driver_host="$subnet.1"
+else
+  host() { echo 127.0.0.1; }
+  driver_host=127.0.0.1
+fi
 
 wait_for() {  # FILE PATTERN SECONDS WHAT
   for _ in $(seq 1 "$3"); do
@@ -81,13 +110,13 @@ wait_for() {  # FILE PATTERN SECONDS WHAT
   exit 1
 }
 
-daemon org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 >"$logs/master.log" 2>&1 &
+daemon 0 org.apache.spark.deploy.master.Master --host "$(host 0)" --port 0 --webui-port 0 >"$logs/master.log" 2>&1 &
 pids+=($!)
 wait_for "$logs/master.log" "Starting Spark master at spark://" 60 "the master"
-master=$(grep -o "spark://127.0.0.1:[0-9]*" "$logs/master.log" | head -1)
+master=$(grep -o "spark://$(host 0):[0-9]*" "$logs/master.log" | head -1)
 echo "standalone.sh: master $master, logs in $logs"
 for i in $(seq 1 "$workers"); do
-  daemon org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory "$executor_memory" --webui-port 0 \
+  daemon "$i" org.apache.spark.deploy.worker.Worker --host "$(host "$i")" --cores 1 --memory "$executor_memory" --webui-port 0 \
     --work-dir "$logs/work-$i" "$master" >"$logs/worker-$i.log" 2>&1 &
   pids+=($!)
   echo $! >"$logs/worker-$i.pid"   # for tests that take a worker away
@@ -96,7 +125,7 @@ for i in $(seq 1 "$workers"); do wait_for "$logs/worker-$i.log" "Successfully re
 echo "standalone.sh: $workers workers registered; submitting: lit $*"
 
 java $opens -cp "$spark_cp" org.apache.spark.deploy.SparkSubmit --master "$master" --deploy-mode client --class org.lit.cli.Lit \
-  --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 --conf spark.ui.enabled=false \
+  --conf spark.driver.host="$driver_host" --conf spark.driver.bindAddress="$driver_host" --conf spark.ui.enabled=false \
   --conf spark.executor.cores=1 --conf spark.cores.max="$workers" --conf spark.executor.memory="$executor_memory" \
   --conf spark.scheduler.minRegisteredResourcesRatio=1.0 --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s \
   --conf "spark.executor.extraJavaOptions=$opens" --conf spark.executorEnv.OMP_NUM_THREADS=1 --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE \
