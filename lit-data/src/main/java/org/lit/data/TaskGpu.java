@@ -9,7 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Binds the calling Spark task to the GPU the scheduler gave it (the task's `gpu` resource), so
- * ND4J's CUDA backend computes there; a task without one (CPU executors, local[W]) is left as is.
+ * ND4J's CUDA backend computes there; without one, on a node of several GPUs (local[W]), task r takes
+ * GPU r mod their count; otherwise (CPU executors, one GPU) it is left as is.
  * Every job's task starts here (training, encode, sample, features), so this is also where the GPUs
  * the executor sees are checked against the CUDA build, before the task's first op, and where the
  * engine gets the job's engine.tf32 (a Spark setting).
@@ -23,10 +24,15 @@ public final class TaskGpu {
         CudaDevices.requireSupported();
         ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
         int device = -1;
+        int devices = Nd4j.getAffinityManager().getNumberOfDevices();
         if (gpu != null) {
             device = Integer.parseInt(gpu.addresses()[0]);
-            Nd4j.getAffinityManager().unsafeSetDevice(device);
+        } else if (devices > 1) {
+            // No GPU scheduling (local[W] on a multi-GPU node): task r takes GPU r mod the count, so
+            // that two ranks never share a device (NCCL refuses that).
+            device = ctx.partitionId() % devices;
         }
+        if (device >= 0) Nd4j.getAffinityManager().unsafeSetDevice(device);
         Tf32.apply(SparkEnv.get().conf().getBoolean(Tf32.SPARK_KEY, Tf32.byDefault()));
         return device;
     }

@@ -1,6 +1,9 @@
 package org.lit.bench;
 
+import org.lit.train.ParallelConfig;
 import org.lit.train.allreduce.LoopbackRing;
+import org.lit.train.allreduce.Transport;
+import org.lit.train.allreduce.Transports;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,12 +14,14 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The TCP ring's speed against the machine's own loopback: seconds per sum of a buffer over W
- * ranks, and seconds to push the same bytes through one plain loopback socket.
+ * The all-reduce's speed: seconds per sum of a buffer over W ranks of this process, through the TCP
+ * ring on loopback or NCCL between this node's GPUs, and seconds to push the same bytes through one
+ * plain loopback socket.
  */
 public final class AllReduceBenchmark {
     private static final int CHUNK = 1 << 20;
@@ -24,11 +29,14 @@ public final class AllReduceBenchmark {
     private AllReduceBenchmark() {
     }
 
-    /** Median seconds to sum an n-float buffer over a ring of W threads on loopback. */
-    public static double ringSeconds(int world, int n, int runs, long bucketBytes) {
-        return LoopbackRing.run(world, Duration.ofMinutes(2), bucketBytes, (rank, ring) -> {
+    /** Median seconds to sum an n-float buffer over W threads joined by the transport train.allreduce.transport resolves to. */
+    public static double sumSeconds(ParallelConfig p, int world, int n, int runs) {
+        String backend = Nd4j.getBackend().getClass().getSimpleName();
+        List<Transport> ranks = new ArrayList<>();
+        for (int r = 0; r < world; r++) ranks.add(Transports.open(p.transport(), backend, "127.0.0.1", p.timeout(), p.bucketBytes()));
+        return new LoopbackRing(ranks).join((rank, a) -> {
             INDArray x = Nd4j.rand(DataType.FLOAT, n);
-            return StepBenchmark.median(runs, 1, () -> ring.sum(x));
+            return StepBenchmark.median(runs, 1, () -> a.sum(x));
         }).get(0);
     }
 

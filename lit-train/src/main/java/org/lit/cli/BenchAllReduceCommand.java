@@ -7,6 +7,8 @@ import org.lit.core.nn.DiffusionTransformer;
 import org.lit.data.SyntheticShapes;
 import org.lit.train.ParallelConfig;
 import org.lit.train.SparkTraining;
+import org.lit.train.allreduce.Transports;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +27,7 @@ import java.util.List;
  * ring's bytes/s on the model's gradient buffer against a plain loopback socket copy of the same bytes.
  */
 @Command(name = "bench-allreduce", mixinStandardHelpOptions = true,
-        description = "Images/s and all-reduce wait share for W workers (Spark local[W]), W=2 with overlap off and on; ring bytes/s vs a loopback socket copy.")
+        description = "Images/s and all-reduce wait share for W workers (Spark local[W]), W=2 with overlap off and on; the all-reduce's bytes/s (train.allreduce.transport: the TCP ring, or NCCL between this node's GPUs) vs a loopback socket copy.")
 final class BenchAllReduceCommand implements Runnable {
     @Mixin
     ModelOptions options;
@@ -109,15 +111,19 @@ final class BenchAllReduceCommand implements Runnable {
         after.printWait("overlap off (sum after backward)");
         overlapped.printWait("overlap on (sum during backward)");
         int n = (int) params;
-        double ring = AllReduceBenchmark.ringSeconds(2, n, 5, parallel.bucketBytes());
+        // The transport train.allreduce.transport picks: the TCP ring on loopback, or NCCL between this node's GPUs.
+        int world = Math.max(2, workers.stream().mapToInt(Integer::intValue).max().orElse(2));
+        String transport = Transports.resolve(parallel.transport(), Nd4j.getBackend().getClass().getSimpleName());
+        double ring = AllReduceBenchmark.sumSeconds(parallel, world, n, 5);
         double copy = AllReduceBenchmark.socketCopySeconds(4L * n, 5);
-        // A ring of W moves 2(W-1)/W of the buffer through each link: for W=2, the buffer once.
-        double busBytes = 4.0 * n * 2 * (2 - 1) / 2;
-        System.out.printf("%nall-reduce of %.1f MB over a 2-rank TCP ring on loopback: %.3f s, %.2f GB/s per link (bus bandwidth), %.2f GB/s over both links%n",
-                4.0 * n / 1e6, ring, busBytes / ring / 1e9, 2 * busBytes / ring / 1e9);
+        // A ring of W moves 2(W-1)/W of the buffer through each link (NCCL's bus bandwidth counts the same).
+        double busBytes = 4.0 * n * 2 * (world - 1) / world;
+        String over = transport.equals("nccl") ? world + " GPUs of this node (NCCL, rank r on GPU r)" : "a " + world + "-rank TCP ring on loopback";
+        System.out.printf("%nall-reduce of %.1f MB over %s: %.3f s, %.2f GB/s per link (bus bandwidth), %.2f GB/s over all %d links%n",
+                4.0 * n / 1e6, over, ring, busBytes / ring / 1e9, world * busBytes / ring / 1e9, world);
         System.out.printf("plain loopback socket copy of the same bytes:           %.3f s, %.2f GB/s%n", copy, 4.0 * n / copy / 1e9);
-        System.out.printf("ring / socket copy bandwidth: %.2f per link, %.2f over both links (the two links share this machine's loopback)%n",
-                busBytes / ring / (4.0 * n / copy), 2 * busBytes / ring / (4.0 * n / copy));
+        System.out.printf("all-reduce / socket copy bandwidth: %.2f per link, %.2f over all links (a TCP ring's links share this machine's loopback)%n",
+                busBytes / ring / (4.0 * n / copy), world * busBytes / ring / (4.0 * n / copy));
         System.out.println("images/s and s/step: steps " + (WARMUP + 1) + ".." + steps + " from metrics.jsonl (after " + WARMUP + " warm-up steps); "
                 + "all-reduce share and waiting: allreduce_seconds, the time the training thread is blocked summing (with overlap, what the backward did not hide)");
     }

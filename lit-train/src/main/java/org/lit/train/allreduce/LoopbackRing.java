@@ -1,5 +1,7 @@
 package org.lit.train.allreduce;
 
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,17 +11,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 
-/** W threads of this process joined by a TCP ring on loopback: for the all-reduce benchmark and tests. */
+/**
+ * W threads of this process joined by one transport, for the all-reduce benchmark and tests: a TCP
+ * ring on loopback, or NCCL between this node's GPUs (with more than one device, rank r computes on
+ * GPU r mod the device count, as a task of a GPU executor would).
+ */
 public final class LoopbackRing {
-    private final List<TcpTransport> transports = new ArrayList<>();
+    private final List<Transport> transports = new ArrayList<>();
     private final List<String> offers = new ArrayList<>();
 
-    /** W ranks listening, their offers made (as the barrier's allGather would gather them); none joined yet. */
+    /** W ranks of a TCP ring listening on loopback, their offers made (as the barrier's allGather would gather them); none joined yet. */
     public LoopbackRing(int world, Duration timeout, long bucketBytes) {
-        for (int r = 0; r < world; r++) {
-            TcpTransport t = new TcpTransport("127.0.0.1", timeout, bucketBytes);
-            offers.add(t.offer(r));
-            transports.add(t);
+        this(java.util.stream.IntStream.range(0, world).<Transport>mapToObj(r -> new TcpTransport("127.0.0.1", timeout, bucketBytes)).toList());
+    }
+
+    /** One rank per transport, each offered in rank order; none joined yet. */
+    public LoopbackRing(List<Transport> ranks) {
+        for (int r = 0; r < ranks.size(); r++) {
+            offers.add(ranks.get(r).offer(r));
+            transports.add(ranks.get(r));
         }
     }
 
@@ -41,6 +51,8 @@ public final class LoopbackRing {
             for (int r = 0; r < transports.size(); r++) {
                 int rank = r;
                 futures.add(pool.submit(() -> {
+                    int devices = Nd4j.getAffinityManager().getNumberOfDevices();
+                    if (devices > 1) Nd4j.getAffinityManager().unsafeSetDevice(rank % devices);
                     try (AllReduce a = transports.get(rank).join(rank, offers)) {
                         return body.apply(rank, a);
                     }
