@@ -59,6 +59,7 @@ class StandaloneClusterIT {
             ProcessHandle.of(worker3).ifPresent(ProcessHandle::destroyForcibly);
             assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the job ends");
         } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);   // the daemons too, should the script not stop them
             p.destroyForcibly();
         }
         String output = Files.readString(out);

@@ -44,7 +44,10 @@ public final class TwoWorkerJob {
         pb.environment().put("LIT_CLUSTER_LOGS", logs.toString());
         Process p = pb.start();
         boolean finished = p.waitFor(10, TimeUnit.MINUTES);
-        if (!finished) p.destroyForcibly();
+        if (!finished) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);   // the daemons too: the script's trap does not run when it is killed
+            p.destroyForcibly();
+        }
         String output = Files.readString(out);
         assertTrue(finished && p.exitValue() == 0, "standalone.sh " + scriptOptions + " failed:\n" + output);
         assertTrue(output.contains("trained LiT-S/8 to step 4"), output);
