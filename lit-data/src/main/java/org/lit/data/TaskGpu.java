@@ -23,17 +23,26 @@ public final class TaskGpu {
     public static int bind(TaskContext ctx) {
         CudaDevices.requireSupported();
         ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(() -> null);
-        int device = -1;
-        int devices = Nd4j.getAffinityManager().getNumberOfDevices();
+        int device;
         if (gpu != null) {
             device = Integer.parseInt(gpu.addresses()[0]);
-        } else if (devices > 1) {
-            // No GPU scheduling (local[W] on a multi-GPU node): task r takes GPU r mod the count, so
-            // that two ranks never share a device (NCCL refuses that).
-            device = ctx.partitionId() % devices;
+            Nd4j.getAffinityManager().unsafeSetDevice(device);
+        } else {
+            device = bindRank(ctx.partitionId());
         }
-        if (device >= 0) Nd4j.getAffinityManager().unsafeSetDevice(device);
         Tf32.apply(SparkEnv.get().conf().getBoolean(Tf32.SPARK_KEY, Tf32.byDefault()));
         return device;
+    }
+
+    /**
+     * Without GPU scheduling (local[W], or the ranks of one process) on a node of several GPUs, rank
+     * r takes GPU r mod their count, so that two ranks never share a device (NCCL refuses that); the
+     * GPU bound, or -1 with one device or none.
+     */
+    public static int bindRank(int rank) {
+        int devices = Nd4j.getAffinityManager().getNumberOfDevices();
+        if (devices <= 1) return -1;
+        Nd4j.getAffinityManager().unsafeSetDevice(rank % devices);
+        return rank % devices;
     }
 }

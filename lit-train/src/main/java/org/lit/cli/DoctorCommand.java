@@ -7,7 +7,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.bytedeco.javacpp.Pointer;
 import org.lit.cli.Checkup.Finding;
-import org.lit.core.config.ConfigError;
 import org.lit.core.config.ModelConfig;
 import org.lit.core.config.ModelConfigs;
 import org.lit.core.gpu.CudaBuild;
@@ -17,6 +16,7 @@ import org.lit.core.nn.DiffusionTransformer;
 import org.lit.data.HadoopFiles;
 import org.lit.data.SparkJobs;
 import org.lit.train.ParallelConfig;
+import org.lit.train.SparkTraining;
 import org.lit.train.TrainConfig;
 import org.lit.train.Trainer;
 import org.nd4j.linalg.factory.Nd4j;
@@ -193,10 +193,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (local.matches()) {
             int slots = local.group(1) == null ? 1 : local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
             int workers = configured > 0 ? configured : slots;
-            if (workers > slots) {
-                throw new ConfigError("train.workers", "train.workers = " + workers + " needs " + workers + " task slots, but " + master + " has " + slots
-                        + "; run with --master local[" + workers + "]");
-            }
+            SparkTraining.checkLocalSlots(master, workers, slots);
             if (config != null) Trainer.checkBatchSplit(TrainConfig.from(config), workers);
             return Finding.ok(master + " (embedded): " + workers + " worker" + (workers > 1 ? "s" : ""));
         }

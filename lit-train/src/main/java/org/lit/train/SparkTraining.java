@@ -57,11 +57,7 @@ public final class SparkTraining {
         String rendered = config.root().render(ConfigRenderOptions.concise());
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             int workers = workers(parallel.workers(), sc);
-            if (conf.get("spark.master").startsWith("local") && workers > sc.defaultParallelism()) {
-                // A barrier stage needs all W slots at once; Spark would otherwise retry for minutes before failing.
-                throw new ConfigError("train.workers", "train.workers = " + workers + " needs " + workers + " task slots, but " + conf.get("spark.master")
-                        + " has " + sc.defaultParallelism() + "; run with --master local[" + workers + "] (or -Dspark.master=local[" + workers + "])");
-            }
+            if (conf.get("spark.master").startsWith("local")) checkLocalSlots(conf.get("spark.master"), workers, sc.defaultParallelism());
             Trainer.checkBatchSplit(train, workers);   // before any task starts
             LOG.info("training on {} worker(s), master {}", workers, conf.get("spark.master"));
             while (true) {
@@ -88,6 +84,17 @@ public final class SparkTraining {
         var ranks = sc.parallelize(IntStream.range(0, workers).boxed().toList(), workers).rdd().barrier()
                 .mapPartitions(new Task(rendered, runDir), false, ClassTag$.MODULE$.apply(Summary.class)).toJavaRDD().repartition(1);
         return parallel.elastic() ? SlotWatch.await(sc, ranks.collectAsync(), workers, parallel.elasticWait()) : ranks.collect();
+    }
+
+    /**
+     * A barrier stage needs all W slots at once, and a local master's slots are all it will ever have:
+     * Spark would retry for minutes before failing, so too few is a config error now.
+     */
+    public static void checkLocalSlots(String master, int workers, int slots) {
+        if (workers > slots) {
+            throw new ConfigError("train.workers", "train.workers = " + workers + " needs " + workers + " task slots, but " + master
+                    + " has " + slots + "; run with --master local[" + workers + "] (or -Dspark.master=local[" + workers + "])");
+        }
     }
 
     /** The most workers, at most `slots`, into which the global batch splits (whole micro-batches each); 0 if none. */

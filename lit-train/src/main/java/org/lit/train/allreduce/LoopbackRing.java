@@ -1,6 +1,6 @@
 package org.lit.train.allreduce;
 
-import org.nd4j.linalg.factory.Nd4j;
+import org.lit.data.TaskGpu;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +51,7 @@ public final class LoopbackRing {
             for (int r = 0; r < transports.size(); r++) {
                 int rank = r;
                 futures.add(pool.submit(() -> {
-                    int devices = Nd4j.getAffinityManager().getNumberOfDevices();
-                    if (devices > 1) Nd4j.getAffinityManager().unsafeSetDevice(rank % devices);
+                    TaskGpu.bindRank(rank);
                     try (AllReduce a = transports.get(rank).join(rank, offers)) {
                         return body.apply(rank, a);
                     }
