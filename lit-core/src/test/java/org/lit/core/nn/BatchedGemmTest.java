@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -100,26 +99,14 @@ class BatchedGemmTest {
         assertThrows(IllegalArgumentException.class, BatchedGemm::chosen);
     }
 
-    /** Forward and backward of one attention of width 48 with 3 heads over 2 samples of 64 tokens: {y, dx, grads}. */
-    private static INDArray[] attentionStep(Function<ParameterSet.Builder, Attention> make) {
-        ParameterSet.Builder b = new ParameterSet.Builder();
-        Attention attention = make.apply(b);
-        ParameterSet p = b.allocate(DataType.FLOAT);
-        p.initialize(19);
-        Nd4j.getRandom().setSeed(23);
-        INDArray y = attention.forward(Nd4j.randn(DataType.FLOAT, 2 * 64, 48), 2, true);
-        INDArray dx = attention.backward(Nd4j.randn(DataType.FLOAT, 2 * 64, 48));
-        return new INDArray[] {y, dx, p.grads().dup()};
-    }
-
     @Test
     void linearAttentionStepMatches() {
-        assertClose(bothPaths(() -> attentionStep(b -> new LinearAttention(b, "attn", 48, 3, 5))), 1e-6, "linear attention");
+        assertClose(bothPaths(() -> AttentionStep.run(b -> new LinearAttention(b, "attn", 48, 3, 5), 64)), 1e-6, "linear attention");
     }
 
     @Test
     void softmaxAttentionStepMatches() {
-        assertClose(bothPaths(() -> attentionStep(b -> new SoftmaxAttention(b, "attn", 48, 3))), 1e-6, "softmax attention");
+        assertClose(bothPaths(() -> AttentionStep.run(b -> new SoftmaxAttention(b, "attn", 48, 3), 64)), 1e-6, "softmax attention");
     }
 
     @Test

@@ -100,26 +100,14 @@ class CpuKernelsTest {
         assertClose(r, 1e-6, "gated residual");
     }
 
-    /** Forward and backward of one attention of width 48 with 3 heads (head dim 16) over 2 samples of 16 tokens: {y, dx, grads}. */
-    private static INDArray[] attentionStep(java.util.function.Function<ParameterSet.Builder, Attention> make) {
-        ParameterSet.Builder b = new ParameterSet.Builder();
-        Attention attention = make.apply(b);
-        ParameterSet p = b.allocate(DataType.FLOAT);
-        p.initialize(19);
-        Nd4j.getRandom().setSeed(23);
-        INDArray y = attention.forward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48), 2, true);
-        INDArray dx = attention.backward(Nd4j.randn(DataType.FLOAT, 2 * 16, 48));
-        return new INDArray[] {y, dx, p.grads().dup()};
-    }
-
     @Test
     void linearAttentionHeadsSplitAndMerged() {
-        assertClose(bothPaths(() -> attentionStep(b -> new LinearAttention(b, "attn", 48, 3, 5))), 1e-5, "linear attention");
+        assertClose(bothPaths(() -> AttentionStep.run(b -> new LinearAttention(b, "attn", 48, 3, 5), 16)), 1e-5, "linear attention");
     }
 
     @Test
     void softmaxAttentionForwardAndBackward() {
-        assertClose(bothPaths(() -> attentionStep(b -> new SoftmaxAttention(b, "attn", 48, 3))), 1e-5, "softmax attention");
+        assertClose(bothPaths(() -> AttentionStep.run(b -> new SoftmaxAttention(b, "attn", 48, 3), 16)), 1e-5, "softmax attention");
     }
 
     @Test
